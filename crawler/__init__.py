@@ -1,0 +1,1 @@
+"""The Scrapy project: seeds, listing adapters, extraction and the archive pipeline."""
