@@ -44,6 +44,8 @@ FIXES: dict[str, str] = {
     "robots": "use true or false",
     "max_size_mb": "give a number of megabytes > 0",
     "allow_hosts": "list host names, e.g. [www.example.gov.cn]",
+    "family": "name the CMS family in words, e.g. 'Guangdong post_ID'",
+    "adapter_needed": "name the listing adapter this column would need, in words",
 }
 
 
@@ -112,6 +114,8 @@ class Seed(BaseModel):
     allow_hosts: tuple[str, ...] = ()
     verified: bool | None = None
     province: str | None = None
+    family: str | None = None
+    adapter_needed: str | None = None
     notes: str | None = None
     # The file the seed came from; not a YAML key.
     path: str | None = Field(default=None, exclude=True)
