@@ -1,0 +1,383 @@
+"""The archive's write side: runs, pages, sightings and withdrawals.
+
+Every method that archives a page does all of its writes in one transaction, so a crash
+leaves the archive as it was before that page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive.blobs import get_blob, put_blob
+from archive.db import create_archive_engine, ensure_schema
+from archive.errors import ArchiveError, DatabaseUnavailable
+from archive.models import (
+    Attachment,
+    CrawlRun,
+    Document,
+    Event,
+    HttpState,
+    RunProblem,
+    Source,
+    Version,
+)
+from archive.normalize import normalize_text, sha256_hex
+from archive.records import (
+    Capture,
+    HttpStateView,
+    Outcome,
+    PageMeta,
+    PageRecord,
+    RunCounts,
+    SourceInfo,
+)
+
+RUN_STATUSES = ("ok", "failed", "blocked")
+
+
+def utcnow() -> dt.datetime:
+    """The current time, aware, in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Archive:
+    """A handle on one archive database. The caller owns its lifecycle (close())."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str) -> Archive:
+        """Open (and migrate, if needed) the archive at a SQLAlchemy URL."""
+        engine = create_archive_engine(url)
+        ensure_schema(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose work commits as one transaction, or not at all."""
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except OperationalError as exc:
+            raise DatabaseUnavailable(f"archive write failed: {exc.orig}") from exc
+        except ArchiveError:
+            raise
+        except SQLAlchemyError as exc:
+            raise ArchiveError(f"archive write failed: {exc}") from exc
+
+    # -- sources and runs -------------------------------------------------------------
+
+    def sync_sources(self, sources: Iterable[SourceInfo]) -> None:
+        """Create or update source rows from seeds."""
+        now = utcnow()
+        with self.session() as s:
+            for info in sources:
+                row = s.get(Source, info.id)
+                if row is None:
+                    row = Source(id=info.id)
+                    s.add(row)
+                row.name, row.cms, row.schedule, row.updated_at = (
+                    info.name,
+                    info.cms,
+                    info.schedule,
+                    now,
+                )
+
+    def start_run(self, source_id: str, *, at: dt.datetime | None = None) -> int:
+        """Open a run row for a source; returns its id."""
+        with self.session() as s:
+            run = CrawlRun(
+                source_id=source_id,
+                started_at=at or utcnow(),
+                status="running",
+                pages=0,
+                new_documents=0,
+                new_versions=0,
+                gone=0,
+                errors=0,
+            )
+            s.add(run)
+            s.flush()
+            return run.id
+
+    def add_problem(self, run_id: int, *, url: str | None, kind: str, message: str) -> None:
+        """Record something that went wrong on a run."""
+        with self.session() as s:
+            s.add(RunProblem(run_id=run_id, at=utcnow(), url=url, kind=kind, message=message))
+
+    def finish_run(
+        self, run_id: int, *, status: str, counts: RunCounts, message: str | None = None
+    ) -> None:
+        """Close a run with its final status and tallies."""
+        if status not in RUN_STATUSES:
+            raise ValueError(f"run status must be one of {RUN_STATUSES}, not {status!r}")
+        with self.session() as s:
+            s.execute(
+                update(CrawlRun)
+                .where(CrawlRun.id == run_id)
+                .values(
+                    finished_at=utcnow(),
+                    status=status,
+                    message=message,
+                    pages=counts.pages,
+                    new_documents=counts.new_documents,
+                    new_versions=counts.new_versions,
+                    gone=counts.gone,
+                    errors=counts.errors,
+                )
+            )
+
+    def abandon_stale_runs(self, source_id: str) -> int:
+        """Mark runs left 'running' by a killed crawler as failed; returns how many."""
+        with self.session() as s:
+            result = s.execute(
+                update(CrawlRun)
+                .where(CrawlRun.source_id == source_id, CrawlRun.status == "running")
+                .values(
+                    status="failed",
+                    finished_at=utcnow(),
+                    message="the crawl process ended without finishing the run",
+                )
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    # -- what the crawler needs to know before fetching -------------------------------
+
+    def http_states(self, source_id: str) -> dict[str, HttpStateView]:
+        """Validators and raw hashes of every URL fetched for a source."""
+        with self._sessions() as s:
+            rows = s.execute(
+                select(
+                    HttpState.url, HttpState.etag, HttpState.last_modified, HttpState.raw_sha256
+                ).where(HttpState.source_id == source_id)
+            )
+            return {
+                r.url: HttpStateView(
+                    url=r.url, etag=r.etag, last_modified=r.last_modified, raw_sha256=r.raw_sha256
+                )
+                for r in rows
+            }
+
+    def known_urls(self, source_id: str) -> dict[str, str]:
+        """Every document URL of a source, with its status (live or gone)."""
+        with self._sessions() as s:
+            rows = s.execute(
+                select(Document.url, Document.status).where(Document.source_id == source_id)
+            )
+            return {r.url: r.status for r in rows}
+
+    # -- archiving pages --------------------------------------------------------------
+
+    def record_page(self, record: PageRecord) -> Outcome:
+        """Archive an extracted page: a new version only when the normalised text changed."""
+        cap = record.capture
+        text = normalize_text(record.text)
+        text_sha = sha256_hex(text)
+        with self.session() as s:
+            doc = s.execute(
+                select(Document).where(Document.source_id == cap.source_id, Document.url == cap.url)
+            ).scalar_one_or_none()
+            latest_sha = None
+            if doc is not None:
+                latest_sha = s.execute(
+                    select(Version.text_sha256)
+                    .where(Version.document_id == doc.id)
+                    .order_by(Version.n.desc())
+                    .limit(1)
+                ).scalar_one_or_none()
+            was_gone = doc is not None and doc.status == "gone"
+            changed = latest_sha != text_sha
+            if doc is None:
+                doc = Document(
+                    source_id=cap.source_id,
+                    url=cap.url,
+                    status="live",
+                    first_seen_at=cap.fetched_at,
+                    last_seen_at=cap.fetched_at,
+                    last_changed_at=cap.fetched_at,
+                    version_count=0,
+                )
+                s.add(doc)
+                s.flush()
+            raw_sha = put_blob(s, cap.raw, sha256=cap.raw_sha256) if changed else None
+            _apply_meta(doc, record.meta)
+            doc.last_seen_at = max(doc.last_seen_at, cap.fetched_at)
+            doc.status = "live"
+            if was_gone:
+                s.add(
+                    Event(
+                        document_id=doc.id,
+                        at=cap.fetched_at,
+                        kind="back",
+                        version_n=doc.version_count,
+                        run_id=record.run_id,
+                    )
+                )
+            if changed:
+                n = doc.version_count + 1
+                s.add(
+                    Version(
+                        document_id=doc.id,
+                        n=n,
+                        fetched_at=cap.fetched_at,
+                        text_sha256=text_sha,
+                        text=text,
+                        meta=record.meta.to_json(),
+                        raw_sha256=raw_sha,
+                        http_status=cap.status,
+                        http_headers=cap.headers,
+                        run_id=record.run_id,
+                    )
+                )
+                doc.version_count = n
+                doc.last_changed_at = cap.fetched_at
+                s.add(
+                    Event(
+                        document_id=doc.id,
+                        at=cap.fetched_at,
+                        kind="first_seen" if n == 1 else "changed",
+                        version_n=n,
+                        run_id=record.run_id,
+                    )
+                )
+            _sync_attachments(s, doc.id, record, cap.fetched_at)
+            _save_http_state(s, cap)
+        if latest_sha is None:
+            return Outcome.NEW_DOCUMENT
+        if was_gone:
+            return Outcome.BACK_CHANGED if changed else Outcome.BACK
+        return Outcome.NEW_VERSION if changed else Outcome.UNCHANGED
+
+    def record_unchanged(
+        self,
+        *,
+        source_id: str,
+        url: str,
+        at: dt.datetime,
+        run_id: int | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> Outcome:
+        """A fetch answered 304 or with the same raw bytes: only the sighting moves."""
+        with self.session() as s:
+            doc = s.execute(
+                select(Document).where(Document.source_id == source_id, Document.url == url)
+            ).scalar_one_or_none()
+            outcome = Outcome.UNCHANGED
+            if doc is not None:
+                doc.last_seen_at = max(doc.last_seen_at, at)
+                if doc.status == "gone":
+                    doc.status = "live"
+                    s.add(
+                        Event(
+                            document_id=doc.id,
+                            at=at,
+                            kind="back",
+                            version_n=doc.version_count,
+                            run_id=run_id,
+                        )
+                    )
+                    outcome = Outcome.BACK
+            state = s.get(HttpState, url)
+            if state is not None:
+                state.checked_at = at
+                state.etag = etag or state.etag
+                state.last_modified = last_modified or state.last_modified
+        return outcome
+
+    def record_gone(
+        self,
+        *,
+        source_id: str,
+        url: str,
+        at: dt.datetime,
+        reason: str,
+        run_id: int | None = None,
+    ) -> bool:
+        """The document's own URL answered that it is gone; True if that is news."""
+        with self.session() as s:
+            doc = s.execute(
+                select(Document).where(Document.source_id == source_id, Document.url == url)
+            ).scalar_one_or_none()
+            if doc is None or doc.status == "gone":
+                return False
+            doc.status = "gone"
+            s.add(
+                Event(
+                    document_id=doc.id,
+                    at=at,
+                    kind="gone",
+                    version_n=doc.version_count,
+                    run_id=run_id,
+                    detail=reason,
+                )
+            )
+            # Forget validators, so that the page's return is fetched in full.
+            state = s.get(HttpState, url)
+            if state is not None:
+                state.etag = state.last_modified = state.raw_sha256 = None
+                state.checked_at = at
+            return True
+
+    def raw_bytes(self, sha256: str) -> bytes | None:
+        """The raw response bytes stored under a sha256."""
+        with self._sessions() as s:
+            return get_blob(s, sha256)
+
+    def count_documents(self) -> int:
+        with self._sessions() as s:
+            return int(s.execute(select(func.count(Document.id))).scalar_one())
+
+
+def _apply_meta(doc: Document, meta: PageMeta) -> None:
+    """Carry the latest page metadata onto the document, keeping known values."""
+    for name in (
+        "title",
+        "published",
+        "written",
+        "doc_number",
+        "index_number",
+        "publisher",
+        "report_kind",
+        "report_year",
+    ):
+        value = getattr(meta, name)
+        if value is not None:
+            setattr(doc, name, value)
+
+
+def _sync_attachments(s: Session, doc_id: int, record: PageRecord, at: dt.datetime) -> None:
+    """Add attachment links not yet listed on the document."""
+    if not record.attachments:
+        return
+    known = set(s.execute(select(Attachment.url).where(Attachment.document_id == doc_id)).scalars())
+    for ref in record.attachments:
+        if ref.url not in known:
+            known.add(ref.url)
+            s.add(Attachment(document_id=doc_id, url=ref.url, name=ref.name, first_seen_at=at))
+
+
+def _save_http_state(s: Session, cap: Capture) -> None:
+    state = s.get(HttpState, cap.url)
+    if state is None:
+        state = HttpState(url=cap.url, source_id=cap.source_id)
+        s.add(state)
+    state.etag, state.last_modified = cap.etag, cap.last_modified
+    state.raw_sha256, state.status, state.checked_at = cap.raw_sha256, cap.status, cap.fetched_at
