@@ -144,12 +144,20 @@ class Archive:
                 )
             )
 
-    def abandon_stale_runs(self, source_id: str) -> int:
-        """Mark runs left 'running' by a killed crawler as failed; returns how many."""
+    def abandon_stale_runs(self, source_id: str, *, older_than: dt.timedelta) -> int:
+        """Mark runs left 'running' longer than a crawl may take as failed; returns how many.
+
+        A crawler killed mid-run can't close its row; this is how the row gets closed.
+        """
+        cutoff = utcnow() - older_than
         with self.session() as s:
             result = s.execute(
                 update(CrawlRun)
-                .where(CrawlRun.source_id == source_id, CrawlRun.status == "running")
+                .where(
+                    CrawlRun.source_id == source_id,
+                    CrawlRun.status == "running",
+                    CrawlRun.started_at < cutoff,
+                )
                 .values(
                     status="failed",
                     finished_at=utcnow(),

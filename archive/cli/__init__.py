@@ -1,0 +1,1 @@
+"""The archive's CLI commands: runs, query, show, history, diff."""

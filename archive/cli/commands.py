@@ -1,0 +1,269 @@
+"""Reading commands: runs, query, show, history and diff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from archive.cli.options import (
+    common_options,
+    date_arg,
+    emit_json,
+    json_option,
+    open_archive,
+    positive_int,
+    time_arg,
+)
+from archive.diff import diff_texts
+from archive.errors import UnknownDocument
+from archive.queries import (
+    DocumentFilter,
+    attachments_of,
+    document_json,
+    find_document,
+    find_documents,
+    find_runs,
+    get_version,
+    history_json,
+    version_as_of,
+    version_json,
+)
+from archive.timeparse import format_time
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+@click.command("runs")
+@common_options
+@click.option("--source", help="Only runs of this source id.")
+@json_option
+def runs_command(db: str, seeds: str, source: str | None, as_json: bool) -> None:
+    """Crawl runs, newest last."""
+    with open_archive(db) as archive, archive.session() as s:
+        runs = find_runs(s, source)
+    if as_json:
+        emit_json(runs)
+        return
+    table = Table(
+        "id",
+        "source",
+        "started",
+        "finished",
+        "status",
+        "pages",
+        "new",
+        "changed",
+        "gone",
+        "errors",
+        "message",
+        box=None,
+    )
+    style = {"ok": "green", "failed": "red", "blocked": "yellow", "running": "cyan"}
+    for r in runs:
+        table.add_row(
+            str(r["id"]),
+            r["source"],
+            r["started_at"] or "",
+            r["finished_at"] or "",
+            Text(r["status"], style=style.get(r["status"], "")),
+            str(r["pages"]),
+            str(r["new_documents"]),
+            str(r["new_versions"]),
+            str(r["gone"]),
+            str(r["errors"]),
+            r["message"] or "",
+        )
+    _console().print(table if runs else "no runs yet")
+
+
+@click.command("query")
+@common_options
+@click.option("--source", help="Only documents of this source id.")
+@click.option("--published-from", metavar="DATE", help="Published on or after (YYYY-MM-DD).")
+@click.option("--published-to", metavar="DATE", help="Published on or before (YYYY-MM-DD).")
+@click.option("--changed-from", metavar="T", help="Last changed at or after T (ISO 8601).")
+@click.option("--changed-to", metavar="T", help="Last changed at or before T.")
+@click.option("--first-seen-from", metavar="T", help="First archived at or after T.")
+@click.option("--first-seen-to", metavar="T", help="First archived at or before T.")
+@click.option("--status", type=click.Choice(["live", "gone"]), help="live or gone.")
+@click.option("--kind", help="Report kind, e.g. 法治政府建设年度报告.")
+@click.option("--year", type=int, help="Year the report covers, e.g. 2023.")
+@json_option
+def query_command(
+    db: str,
+    seeds: str,
+    source: str | None,
+    published_from: str | None,
+    published_to: str | None,
+    changed_from: str | None,
+    changed_to: str | None,
+    first_seen_from: str | None,
+    first_seen_to: str | None,
+    status: str | None,
+    kind: str | None,
+    year: int | None,
+    as_json: bool,
+) -> None:
+    """Documents in the archive, filtered by dates, source, status and kind."""
+    f = DocumentFilter(
+        source=source,
+        published_from=date_arg(published_from, "--published-from"),
+        published_to=date_arg(published_to, "--published-to"),
+        changed_from=time_arg(changed_from, "--changed-from"),
+        changed_to=time_arg(changed_to, "--changed-to", end=True),
+        first_seen_from=time_arg(first_seen_from, "--first-seen-from"),
+        first_seen_to=time_arg(first_seen_to, "--first-seen-to", end=True),
+        status=status,
+        kind=kind,
+        year=year,
+    )
+    with open_archive(db) as archive, archive.session() as s:
+        docs = find_documents(s, f)
+        atts = attachments_of(s, [d.id for d in docs])
+        rows = [document_json(d, atts[d.id]) for d in docs]
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("id", "published", "source", "status", "versions", "title", box=None)
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["published"] or "-",
+            r["source"],
+            Text(r["status"], style="red" if r["status"] == "gone" else ""),
+            str(r["versions"]),
+            r["title"] or r["url"],
+        )
+    console = _console()
+    console.print(table if rows else "no documents match")
+    if rows:
+        console.print(f"{len(rows)} documents", style="dim")
+
+
+@click.command("show")
+@common_options
+@click.argument("doc")
+@click.option("--as-of", metavar="T", help="Show the version current at T (ISO 8601).")
+@json_option
+def show_command(db: str, seeds: str, doc: str, as_of: str | None, as_json: bool) -> None:
+    """A document and its text: the latest version, or the one current at --as-of."""
+    at = time_arg(as_of, "--as-of")
+    with open_archive(db) as archive, archive.session() as s:
+        document = find_document(s, doc)
+        version = version_as_of(s, document, at) if at else get_version(s, document)
+        if version is None:
+            when = f" at {format_time(at)}" if at else ""
+            raise UnknownDocument(f"document {document.id} had no archived version{when}")
+        out: dict[str, Any] = document_json(document, attachments_of(s, [document.id])[document.id])
+        out["version"] = version_json(version)
+        out["text"] = version.text
+    if as_json:
+        emit_json(out)
+        return
+    console = _console()
+    console.print(out["title"] or out["url"], style="bold")
+    for label, key in (
+        ("URL", "url"),
+        ("published", "published"),
+        ("文号", "doc_number"),
+        ("索引号", "index_number"),
+        ("发布机构", "publisher"),
+        ("status", "status"),
+    ):
+        if out.get(key):
+            console.print(f"{label}: {out[key]}", style="dim")
+    v = out["version"]
+    console.print(f"version {v['n']} of {out['versions']}, fetched {v['fetched_at']}", style="dim")
+    for a in out["attachments"]:
+        console.print(f"attachment: {a['name']} <{a['url']}>", style="dim")
+    console.print()
+    console.print(out["text"])
+
+
+@click.command("history")
+@common_options
+@click.argument("doc")
+@json_option
+def history_command(db: str, seeds: str, doc: str, as_json: bool) -> None:
+    """Versions and events (first_seen, changed, gone, back, moved) of a document."""
+    with open_archive(db) as archive, archive.session() as s:
+        out = history_json(s, find_document(s, doc))
+    if as_json:
+        emit_json(out)
+        return
+    console = _console()
+    d = out["document"]
+    console.print(f"{d['title'] or d['url']} [{d['status']}]", style="bold")
+    for v in out["versions"]:
+        console.print(f"  version {v['n']}  {v['fetched_at']}  {v['sha256'][:12]}")
+    for e in out["events"]:
+        detail = f"  ({e['detail']})" if e.get("detail") else ""
+        version = f" v{e['version']}" if e["version"] else ""
+        console.print(f"  {e['at']}  {e['kind']}{version}{detail}")
+
+
+@click.command("diff")
+@common_options
+@click.argument("doc")
+@click.option(
+    "--from", "from_n", type=int, metavar="N", help="Old version (default: next to last)."
+)
+@click.option("--to", "to_n", type=int, metavar="N", help="New version (default: the last).")
+@json_option
+def diff_command(
+    db: str, seeds: str, doc: str, from_n: int | None, to_n: int | None, as_json: bool
+) -> None:
+    """Word-level changes between two versions of a document."""
+    positive_int(from_n, "--from")
+    positive_int(to_n, "--to")
+    with open_archive(db) as archive, archive.session() as s:
+        document = find_document(s, doc)
+        last = document.version_count
+        new_n = to_n or last
+        old_n = from_n or new_n - 1
+        if last < 2 and from_n is None:
+            raise UnknownDocument(
+                f"document {document.id} has only {last} version; nothing to compare"
+            )
+        old, new = get_version(s, document, old_n), get_version(s, document, new_n)
+        if old is None or new is None:
+            missing = old_n if old is None else new_n
+            raise UnknownDocument(
+                f"document {document.id} has no version {missing} (it has 1 to {last})"
+            )
+        changes = diff_texts(old.text, new.text)
+        doc_out = document_json(document)
+        old_v, new_v = version_json(old), version_json(new)
+    if as_json:
+        emit_json(
+            {
+                "document": doc_out,
+                "from": old_v,
+                "to": new_v,
+                "changes": [c.to_json() for c in changes],
+            }
+        )
+        return
+    console = _console()
+    console.print(f"{doc_out['title'] or doc_out['url']}", style="bold")
+    console.print(
+        f"version {old_v['n']} ({old_v['fetched_at']}) → version {new_v['n']} "
+        f"({new_v['fetched_at']}): {len(changes)} changes",
+        style="dim",
+    )
+    for c in changes:
+        line = Text("  …")
+        line.append(c.before, style="dim")
+        if c.old:
+            line.append(c.old, style="bold red strike")
+        if c.new:
+            line.append(c.new, style="bold green")
+        line.append(c.after, style="dim")
+        line.append("…")
+        console.print(Text(f"{c.op}:", style="cyan"), line)

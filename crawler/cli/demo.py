@@ -1,0 +1,110 @@
+"""`gongkai demo`: crawl the bundled local portal into a fresh archive, change the portal,
+crawl again, and show what the archive now knows. Only loopback traffic."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from archive import Archive
+from archive.queries import DocumentFilter, find_documents
+from crawler.cli.progress import ProgressPrinter, print_summary
+from crawler.portal import Portal
+from crawler.runner import crawl_settings, crawl_sources, run_in_reactor
+from crawler.seeds import load_seeds
+from crawler.session import RunSummary
+
+MARKER = ".gongkai-demo"
+# The quiet edit and the withdrawal the demo makes between its two crawls.
+EDIT = ("lanzhou-mzj", "report", "等法律法规46次", "等法律法规48次")
+WITHDRAW = ("luohu-mzj", "notice-6")
+
+
+def prepare_folder(folder: Path) -> None:
+    """A fresh demo folder; refuses to clear a folder the demo did not make."""
+    if folder.exists():
+        if not (folder / MARKER).exists() and any(folder.iterdir()):
+            raise click.UsageError(
+                f"{folder} exists and is not a gongkai demo folder; pass --dir to use another"
+            )
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    (folder / MARKER).write_text("made by gongkai demo; safe to delete\n", encoding="utf-8")
+
+
+@click.command("demo")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path),
+    default=Path("gongkai-demo"),
+    show_default=True,
+    help="Folder for the demo's seeds and archive (recreated).",
+)
+def demo_command(folder: Path) -> None:
+    """Crawl the bundled local portal into a fresh archive and show how to query it."""
+    console = Console(highlight=False, soft_wrap=True)
+    prepare_folder(folder)
+    db_url = f"sqlite:///{folder / 'archive.db'}"
+    with Portal() as portal:
+        seeds = load_seeds(portal.write_seeds(folder / "seeds"))
+        console.print(
+            f"local portal: {len(portal.sites)} sites on 127.0.0.1 "
+            f"({', '.join(s.family for s in portal.sites.values())})"
+        )
+        archive = Archive.open(db_url)
+        settings = crawl_settings(db_url)
+        progress = ProgressPrinter()
+
+        async def both_crawls() -> tuple[list[RunSummary], list[RunSummary]]:
+            first = await crawl_sources(
+                seeds, archive=archive, settings=settings, progress=progress
+            )
+            portal.edit(*EDIT)
+            portal.withdraw(*WITHDRAW)
+            second = await crawl_sources(
+                seeds, archive=archive, settings=settings, progress=progress
+            )
+            return first, second
+
+        try:
+            first, second = run_in_reactor(both_crawls)
+        finally:
+            archive.close()
+    console.rule("first crawl")
+    print_summary(first, console)
+    console.print(
+        f"Then the portal changed: a figure in {EDIT[0]}'s report was edited "
+        f"({EDIT[2]} → {EDIT[3]}), and {WITHDRAW[0]}/{WITHDRAW[1]} was withdrawn."
+    )
+    console.rule("second crawl")
+    print_summary(second, console)
+    with Archive.open(db_url) as archive, archive.session() as s:
+        docs = find_documents(s, DocumentFilter())
+        reports = [d for d in docs if d.report_kind]
+        changed = [d for d in docs if d.version_count > 1]
+        gone = [d for d in docs if d.status == "gone"]
+        console.rule("archive")
+        console.print(
+            f"{len(docs)} documents ({len(reports)} annual reports), "
+            f"{sum(d.version_count for d in docs)} versions, {len(gone)} gone"
+        )
+        for d in reports:
+            console.print(f"  {d.id:>3}  {d.published}  {d.report_kind} {d.report_year}  {d.title}")
+        edited = changed[0].id if changed else 1
+        gone_id = gone[0].id if gone else 1
+    db = f"--db {db_url}"
+    console.rule("try")
+    for line in (
+        f"gongkai query {db} --published-from 2024-01-01 --published-to 2024-12-31",
+        f"gongkai show {db} {edited}",
+        f"gongkai history {db} {edited}",
+        f"gongkai diff {db} {edited}",
+        f"gongkai history {db} {gone_id}",
+        f"gongkai query {db} --status gone --json",
+        f"gongkai runs {db}",
+    ):
+        console.print(f"  {line}")

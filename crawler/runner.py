@@ -1,0 +1,133 @@
+"""Running crawls from Python: one Scrapy crawler per source, a few at a time, in one reactor.
+
+Twisted's reactor can't be restarted, so run_crawls() may be called once per process; the
+scheduler runs each crawl in a child process for that reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from scrapy.settings import Settings
+from scrapy.utils.log import configure_logging
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.reactor import install_reactor
+
+from archive import Archive, RunCounts
+from crawler.seeds import Seed
+from crawler.session import CrawlSession, RunSummary
+from crawler.spiders.reports import ReportSpider
+
+ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+log = logging.getLogger("gongkai.crawl")
+
+ProgressHook = Callable[[CrawlSession], None]
+
+
+def crawl_settings(db_url: str, overrides: dict[str, Any] | None = None) -> Settings:
+    """The project's Scrapy settings with the archive URL and any overrides."""
+    settings = get_project_settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("GONGKAI_DB", db_url, priority="cmdline")
+    settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def run_in_reactor(main: Callable[[], Awaitable[Any]]) -> Any:
+    """Run a coroutine function under Twisted's asyncio reactor until it finishes."""
+    install_reactor(ASYNCIO_REACTOR)
+    from twisted.internet import defer, reactor
+
+    outcome: dict[str, Any] = {}
+
+    async def wrapped() -> None:
+        try:
+            outcome["value"] = await main()
+        except BaseException as exc:  # re-raised below, outside the reactor
+            outcome["error"] = exc
+
+    d = defer.Deferred.fromCoroutine(wrapped())
+    d.addBoth(lambda _: reactor.callLater(0, reactor.stop))  # type: ignore[attr-defined]
+    reactor.run(installSignalHandlers=True)  # type: ignore[attr-defined]
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+async def crawl_sources(
+    seeds: Sequence[Seed],
+    *,
+    archive: Archive,
+    settings: Settings,
+    progress: ProgressHook | None = None,
+    max_parallel: int = 4,
+) -> list[RunSummary]:
+    """Crawl each seed with its own Scrapy crawler, at most max_parallel at once."""
+    from scrapy.crawler import AsyncCrawlerRunner
+
+    configure_logging(settings, install_root_handler=False)
+    runner = AsyncCrawlerRunner(settings)
+    gate = asyncio.Semaphore(max_parallel)
+    summaries: dict[str, RunSummary] = {}
+
+    async def one(seed: Seed) -> None:
+        async with gate:
+            crawler = runner.create_crawler(ReportSpider)
+            try:
+                await crawler.crawl_async(seed=seed, archive=archive, on_progress=progress)
+            except Exception as exc:  # a crawler that can't start is that source's failure
+                log.error("crawl failed to run source=%s: %s", seed.id, exc)
+                summaries[seed.id] = RunSummary(
+                    source_id=seed.id,
+                    run_id=0,
+                    status="failed",
+                    counts=RunCounts(),
+                    message=str(exc),
+                )
+                return
+            spider = crawler.spider
+            session: CrawlSession | None = getattr(spider, "session", None)
+            if session is not None and session.summary is not None:
+                summaries[seed.id] = session.summary
+            else:
+                summaries[seed.id] = RunSummary(
+                    source_id=seed.id,
+                    run_id=session.run_id if session else 0,
+                    status="failed",
+                    counts=session.counts if session else RunCounts(),
+                    message="the run could not be closed in the archive",
+                )
+
+    await asyncio.gather(*(one(seed) for seed in seeds))
+    return [summaries[seed.id] for seed in seeds]
+
+
+def run_crawls(
+    seeds: Sequence[Seed],
+    *,
+    db_url: str,
+    overrides: dict[str, Any] | None = None,
+    progress: ProgressHook | None = None,
+    max_parallel: int = 4,
+) -> list[RunSummary]:
+    """Open the archive and crawl the seeds; blocks until every crawl has finished."""
+    archive = Archive.open(db_url)
+    settings = crawl_settings(db_url, overrides)
+    try:
+        result: list[RunSummary] = run_in_reactor(
+            lambda: crawl_sources(
+                seeds,
+                archive=archive,
+                settings=settings,
+                progress=progress,
+                max_parallel=max_parallel,
+            )
+        )
+        return result
+    finally:
+        archive.close()

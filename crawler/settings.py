@@ -1,0 +1,45 @@
+"""Scrapy settings of the gongkai project (scrapy.cfg points here).
+
+Politeness defaults follow the seed contract: a seed's delay, concurrency, robots and size
+cap override these per source (see ReportSpider.from_crawler).
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "gongkai"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = (
+    "gongkai/0.1 (+https://github.com/gongkai-archive/gongkai; "
+    "archiving government information-disclosure reports)"
+)
+ROBOTSTXT_OBEY = True
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = True  # some WAFs (Openresty CT6T) set a cookie and expect it back
+TELNETCONSOLE_ENABLED = False
+HTTPCACHE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+
+ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+
+# Where gongkai keeps its archive and finds its seeds (also used by `scrapy crawl`).
+GONGKAI_DB = os.environ.get("GONGKAI_DB", "sqlite:///gongkai.db")
+GONGKAI_SEEDS = os.environ.get("GONGKAI_SEEDS", "seeds")

@@ -1,0 +1,1 @@
+"""The gongkai command line: the root group and the scheduler's commands."""
