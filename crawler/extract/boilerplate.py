@@ -30,7 +30,6 @@ SKIP_CLASSES = frozenset(
         "printer",
         "changeSize",
         "fontS",
-        "xxgk_article",  # Zhejiang disclosure table: metadata, read separately
     }
 )
 HIDDEN_CLASSES = frozenset({"ng-hide", "hide", "hidden", "none", "display-none"})

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crawler.extract.attachments import Attachment, find_attachments, find_base_url
 from crawler.extract.body import extract_body
-from crawler.extract.metadata import find_title, read_meta_tags, read_metadata
+from crawler.extract.doc_numbers import starts_with_doc_number
+from crawler.extract.metadata import find_title, read_meta_tags, read_metadata, tidy_title
 from crawler.extract.parse import parse_document
 from crawler.extract.render import render_lines
 from crawler.extract.report_kind import parse_report_kind
@@ -45,6 +46,23 @@ class Extraction:
         }
 
 
+def drop_title_lines(lines: tuple[str, ...], title: str) -> tuple[str, ...]:
+    """Drop the page heading that repeats the title (with or without its 文号) from the top.
+
+    Container bodies start below the heading; trafilatura's start with it.
+
+    >>> drop_title_lines(("桂民发〔2022〕7号 关于印发方案的通知", "各单位："), "关于印发方案的通知")
+    ('各单位：',)
+    """
+    head = list(lines[:3])
+    for line in head:
+        tidy = tidy_title(line)
+        number = starts_with_doc_number(line)
+        if tidy == title or (number and tidy_title(line[len(number) :].strip()) == title):
+            return tuple(item for item in lines if item is not line)
+    return lines
+
+
 def _page_lines(root: Any, container: Any, body_lines: tuple[str, ...]) -> tuple[list[str], int]:
     """Visible lines outside the body, and the index where the body stands among them."""
     body_element = root.find("body")
@@ -75,6 +93,8 @@ def extract_report(html: str, *, url: str | None = None, cms: str | None = None)
     metas = read_meta_tags(root)
     title = find_title(root, metas)
     body = extract_body(root, cms=cms, url=url)
+    if body.container is None and title:
+        body = replace(body, lines=drop_title_lines(body.lines, title))
     page_lines, anchor = _page_lines(root, body.container, body.lines)
     meta = read_metadata(
         metas=metas, title=title, page_lines=page_lines, anchor=anchor, body_lines=list(body.lines)
