@@ -93,12 +93,12 @@ def extract_report(html: str, *, url: str | None = None, cms: str | None = None)
     metas = read_meta_tags(root)
     title = find_title(root, metas)
     body = extract_body(root, cms=cms, url=url)
-    if body.container is None and title:
-        body = replace(body, lines=drop_title_lines(body.lines, title))
     page_lines, anchor = _page_lines(root, body.container, body.lines)
     meta = read_metadata(
         metas=metas, title=title, page_lines=page_lines, anchor=anchor, body_lines=list(body.lines)
     )
+    if body.container is None and title:
+        body = replace(body, lines=drop_title_lines(body.lines, title))
     kind, year = parse_report_kind(title or " ".join(body.lines[:3]))
     return Extraction(
         title=meta.title,

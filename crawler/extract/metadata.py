@@ -216,7 +216,9 @@ def read_metadata(
         published = next((d for d in (parse_date(metas.get(n)) for n in META_PUBLISHED) if d), None)
     doc_number = pick_nearest(candidates, "doc_number", anchor)
     if doc_number is None:
-        doc_number = next(filter(None, map(starts_with_doc_number, body_lines[:6])), None)
+        # The document's own header: its first lines, or the heading just above the body.
+        header = [*page_lines[max(0, anchor - 8) : anchor], *body_lines[:6]]
+        doc_number = next(filter(None, map(starts_with_doc_number, header)), None)
     if doc_number is None and title:
         doc_number = parse_doc_number(title)
     publisher = pick_nearest(candidates, "publisher", anchor)
