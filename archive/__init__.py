@@ -11,6 +11,7 @@ from archive.errors import (
     UnknownDocument,
 )
 from archive.records import (
+    AttachmentFile,
     AttachmentRef,
     Capture,
     HttpStateView,
@@ -18,6 +19,7 @@ from archive.records import (
     PageMeta,
     PageRecord,
     RunCounts,
+    Sighting,
     SourceInfo,
 )
 from archive.store import Archive
@@ -25,6 +27,7 @@ from archive.store import Archive
 __all__ = [
     "Archive",
     "ArchiveError",
+    "AttachmentFile",
     "AttachmentRef",
     "BadQuery",
     "Capture",
@@ -35,6 +38,7 @@ __all__ = [
     "PageRecord",
     "RunCounts",
     "SchemaTooNew",
+    "Sighting",
     "SourceInfo",
     "UnknownDocument",
 ]

@@ -88,6 +88,32 @@ class HttpStateView:
     raw_sha256: str | None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Sighting:
+    """A fetch that found a page unchanged (304, or the same raw bytes)."""
+
+    source_id: str
+    url: str
+    at: dt.datetime
+    run_id: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttachmentFile:
+    """A downloaded attachment, with the text a library could extract from it."""
+
+    source_id: str
+    document_url: str
+    url: str
+    name: str
+    data: bytes
+    fetched_at: dt.datetime
+    content_type: str | None = None
+    text: str | None = None
+
+
 class Outcome(enum.StrEnum):
     """What archiving a page did."""
 

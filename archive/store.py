@@ -7,7 +7,7 @@ leaves the archive as it was before that page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, func, select, update
@@ -29,12 +29,14 @@ from archive.models import (
 )
 from archive.normalize import normalize_text, sha256_hex
 from archive.records import (
+    AttachmentFile,
     Capture,
     HttpStateView,
     Outcome,
     PageMeta,
     PageRecord,
     RunCounts,
+    Sighting,
     SourceInfo,
 )
 
@@ -284,31 +286,49 @@ class Archive:
         last_modified: str | None = None,
     ) -> Outcome:
         """A fetch answered 304 or with the same raw bytes: only the sighting moves."""
+        sighting = Sighting(
+            source_id=source_id,
+            url=url,
+            at=at,
+            run_id=run_id,
+            etag=etag,
+            last_modified=last_modified,
+        )
+        return self.record_sightings([sighting])[0]
+
+    def record_sightings(self, sightings: Sequence[Sighting]) -> list[Outcome]:
+        """Several unchanged fetches in one transaction (each is a sighting, not a version)."""
+        outcomes: list[Outcome] = []
         with self.session() as s:
-            doc = s.execute(
-                select(Document).where(Document.source_id == source_id, Document.url == url)
+            for sighting in sightings:
+                outcomes.append(_sight(s, sighting))
+        return outcomes
+
+    def record_attachment(self, file: AttachmentFile) -> None:
+        """Store a downloaded attachment content-addressed and link it to its document."""
+        with self.session() as s:
+            doc_id = s.execute(
+                select(Document.id).where(
+                    Document.source_id == file.source_id, Document.url == file.document_url
+                )
             ).scalar_one_or_none()
-            outcome = Outcome.UNCHANGED
-            if doc is not None:
-                doc.last_seen_at = max(doc.last_seen_at, at)
-                if doc.status == "gone":
-                    doc.status = "live"
-                    s.add(
-                        Event(
-                            document_id=doc.id,
-                            at=at,
-                            kind="back",
-                            version_n=doc.version_count,
-                            run_id=run_id,
-                        )
-                    )
-                    outcome = Outcome.BACK
-            state = s.get(HttpState, url)
-            if state is not None:
-                state.checked_at = at
-                state.etag = etag or state.etag
-                state.last_modified = last_modified or state.last_modified
-        return outcome
+            if doc_id is None:
+                raise ArchiveError(
+                    f"attachment {file.url}: no document {file.document_url} in {file.source_id}"
+                )
+            digest = put_blob(s, file.data)
+            att = s.execute(
+                select(Attachment).where(
+                    Attachment.document_id == doc_id, Attachment.url == file.url
+                )
+            ).scalar_one_or_none()
+            if att is None:
+                att = Attachment(
+                    document_id=doc_id, url=file.url, name=file.name, first_seen_at=file.fetched_at
+                )
+                s.add(att)
+            att.blob_sha256, att.content_type = digest, file.content_type
+            att.fetched_at, att.text = file.fetched_at, file.text
 
     def record_gone(
         self,
@@ -352,6 +372,36 @@ class Archive:
     def count_documents(self) -> int:
         with self._sessions() as s:
             return int(s.execute(select(func.count(Document.id))).scalar_one())
+
+
+def _sight(s: Session, sighting: Sighting) -> Outcome:
+    """Move a document's last sighting; a gone document seen again is back."""
+    doc = s.execute(
+        select(Document).where(
+            Document.source_id == sighting.source_id, Document.url == sighting.url
+        )
+    ).scalar_one_or_none()
+    outcome = Outcome.UNCHANGED
+    if doc is not None:
+        doc.last_seen_at = max(doc.last_seen_at, sighting.at)
+        if doc.status == "gone":
+            doc.status = "live"
+            s.add(
+                Event(
+                    document_id=doc.id,
+                    at=sighting.at,
+                    kind="back",
+                    version_n=doc.version_count,
+                    run_id=sighting.run_id,
+                )
+            )
+            outcome = Outcome.BACK
+    state = s.get(HttpState, sighting.url)
+    if state is not None:
+        state.checked_at = sighting.at
+        state.etag = sighting.etag or state.etag
+        state.last_modified = sighting.last_modified or state.last_modified
+    return outcome
 
 
 def _apply_meta(doc: Document, meta: PageMeta) -> None:

@@ -1,8 +1,8 @@
 """Errors raised by the crawler side of gongkai.
 
-    CrawlerError
-     ├── SeedError          a seed file is unreadable or breaks the seed contract
-     └── ExtractionError    a page could not be decoded or extracted
+CrawlerError
+ ├── SeedError          a seed file is unreadable or breaks the seed contract
+ └── ExtractionError    a page could not be decoded or extracted
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ def crawl_settings(db_url: str, overrides: dict[str, Any] | None = None) -> Sett
     settings = get_project_settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("GONGKAI_DB", db_url, priority="cmdline")
-    settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     return settings
@@ -41,7 +41,8 @@ def crawl_settings(db_url: str, overrides: dict[str, Any] | None = None) -> Sett
 def run_in_reactor(main: Callable[[], Awaitable[Any]]) -> Any:
     """Run a coroutine function under Twisted's asyncio reactor until it finishes."""
     install_reactor(ASYNCIO_REACTOR)
-    from twisted.internet import defer, reactor
+    from scrapy.utils.defer import deferred_from_coro
+    from twisted.internet import reactor
 
     outcome: dict[str, Any] = {}
 
@@ -51,7 +52,8 @@ def run_in_reactor(main: Callable[[], Awaitable[Any]]) -> Any:
         except BaseException as exc:  # re-raised below, outside the reactor
             outcome["error"] = exc
 
-    d = defer.Deferred.fromCoroutine(wrapped())
+    # An asyncio task, so that the coroutine may await asyncio futures as well as Deferreds.
+    d = deferred_from_coro(wrapped())
     d.addBoth(lambda _: reactor.callLater(0, reactor.stop))  # type: ignore[attr-defined]
     reactor.run(installSignalHandlers=True)  # type: ignore[attr-defined]
     if "error" in outcome:
@@ -70,7 +72,12 @@ async def crawl_sources(
     """Crawl each seed with its own Scrapy crawler, at most max_parallel at once."""
     from scrapy.crawler import AsyncCrawlerRunner
 
-    configure_logging(settings, install_root_handler=False)
+    # configure_logging routes Twisted's log into logging, but also resets levels; keep the
+    # level the CLI chose, for Scrapy's loggers too.
+    level = logging.root.level
+    configure_logging(settings)
+    logging.root.setLevel(level)
+    logging.getLogger("scrapy").setLevel(level or logging.WARNING)
     runner = AsyncCrawlerRunner(settings)
     gate = asyncio.Semaphore(max_parallel)
     summaries: dict[str, RunSummary] = {}

@@ -241,8 +241,12 @@ def scan_seeds(path: Path) -> SeedScan:
             continue
         if seed.id in first_file:
             scan.errors.append(
-                SeedError(file, "id", f"duplicate id {seed.id!r}, also in {first_file[seed.id]}",
-                          "give each source its own id")
+                SeedError(
+                    file,
+                    "id",
+                    f"duplicate id {seed.id!r}, also in {first_file[seed.id]}",
+                    "give each source its own id",
+                )
             )
             continue
         first_file[seed.id] = str(file)
@@ -259,10 +263,12 @@ def load_seeds(path: Path, only: Iterable[str] = ()) -> list[Seed]:
     unknown = [s for s in wanted if s not in scan.seeds]
     if unknown:
         known = ", ".join(sorted(scan.seeds)) or "none"
-        raise SeedErrors([
-            SeedError(path, None, f"no source with id {s!r}", f"use one of: {known}")
-            for s in unknown
-        ])
+        raise SeedErrors(
+            [
+                SeedError(path, None, f"no source with id {s!r}", f"use one of: {known}")
+                for s in unknown
+            ]
+        )
     if wanted:
         return [scan.seeds[s] for s in wanted]
     return list(scan.seeds.values())

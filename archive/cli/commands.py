@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import click
@@ -16,6 +17,7 @@ from archive.cli.options import (
     json_option,
     open_archive,
     positive_int,
+    stdout_console,
     time_arg,
 )
 from archive.diff import diff_texts
@@ -36,7 +38,19 @@ from archive.timeparse import format_time
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    return stdout_console()
+
+
+def _short_time(iso: str | None) -> str:
+    """'2024-02-02T08:00:00+08:00' as '2024-02-02 08:00:00' (Shanghai time)."""
+    return iso[:19].replace("T", " ") if iso else ""
+
+
+def _took(start: str | None, end: str | None) -> str:
+    if not (start and end):
+        return "-"
+    seconds = (dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)).total_seconds()
+    return f"{seconds:.0f}s" if seconds < 120 else f"{seconds / 60:.0f}m"
 
 
 @click.command("runs")
@@ -54,7 +68,7 @@ def runs_command(db: str, seeds: str, source: str | None, as_json: bool) -> None
         "id",
         "source",
         "started",
-        "finished",
+        "took",
         "status",
         "pages",
         "new",
@@ -69,8 +83,8 @@ def runs_command(db: str, seeds: str, source: str | None, as_json: bool) -> None
         table.add_row(
             str(r["id"]),
             r["source"],
-            r["started_at"] or "",
-            r["finished_at"] or "",
+            _short_time(r["started_at"]),
+            _took(r["started_at"], r["finished_at"]),
             Text(r["status"], style=style.get(r["status"], "")),
             str(r["pages"]),
             str(r["new_documents"]),
@@ -257,13 +271,14 @@ def diff_command(
         f"({new_v['fetched_at']}): {len(changes)} changes",
         style="dim",
     )
+    plain = console.color_system is None  # piped: mark edits the way wdiff does
     for c in changes:
         line = Text("  …")
         line.append(c.before, style="dim")
         if c.old:
-            line.append(c.old, style="bold red strike")
+            line.append(f"[-{c.old}-]" if plain else c.old, style="bold red strike")
         if c.new:
-            line.append(c.new, style="bold green")
+            line.append(f"{{+{c.new}+}}" if plain else c.new, style="bold green")
         line.append(c.after, style="dim")
         line.append("…")
         console.print(Text(f"{c.op}:", style="cyan"), line)

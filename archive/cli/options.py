@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+from rich.console import Console
 
 from archive.errors import BadQuery
 from archive.store import Archive
@@ -69,3 +70,8 @@ def positive_int(value: int | None, option: str) -> int | None:
     if value is not None and value < 1:
         raise BadQuery(option, f"must be 1 or more, not {value}")
     return value
+
+
+def stdout_console() -> Console:
+    """Rich output on stdout; wide when piped, so tables aren't cut at 80 columns."""
+    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)

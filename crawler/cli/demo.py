@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from archive import Archive
+from archive.cli.options import stdout_console
 from archive.queries import DocumentFilter, find_documents
 from crawler.cli.progress import ProgressPrinter, print_summary
 from crawler.portal import Portal
@@ -46,7 +46,7 @@ def prepare_folder(folder: Path) -> None:
 )
 def demo_command(folder: Path) -> None:
     """Crawl the bundled local portal into a fresh archive and show how to query it."""
-    console = Console(highlight=False, soft_wrap=True)
+    console = stdout_console()
     prepare_folder(folder)
     db_url = f"sqlite:///{folder / 'archive.db'}"
     with Portal() as portal:

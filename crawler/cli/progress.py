@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from archive.cli.options import stdout_console
 from crawler.session import CrawlSession, RunSummary
 
 STATUS_STYLE = {"ok": "green", "failed": "red", "blocked": "yellow"}
@@ -34,12 +34,13 @@ class ProgressPrinter:
             f"[{session.source_id}] {state}: {c.pages} pages, {c.new_documents} new, "
             f"{c.new_versions} changed, {c.gone} gone, {c.errors} problems",
             style="dim" if not done else STATUS_STYLE.get(state, ""),
+            markup=False,
         )
 
 
 def print_summary(summaries: list[RunSummary], console: Console | None = None) -> None:
     """One row per source: status, counts and message."""
-    console = console or Console(file=sys.stdout, highlight=False, soft_wrap=True)
+    console = console or stdout_console()
     table = Table(
         "source",
         "status",

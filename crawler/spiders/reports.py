@@ -88,7 +88,7 @@ class ReportSpider(scrapy.Spider):
         settings.set("DOWNLOAD_WARNSIZE", int(min(seed.max_size_mb, 10) * MB), priority="spider")
         if seed.delay == 0:
             settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
-            settings.set("RANDOMIZE_DOWNLOAD_DELAY", False, priority="spider")
+            settings.set("DOWNLOAD_DELAY_JITTER", 0, priority="spider")
         spider.allowed_domains = list(seed.hosts)
         owns_archive = archive is None
         if archive is None:
