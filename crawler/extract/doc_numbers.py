@@ -12,6 +12,8 @@ _BRACKETED = re.compile(
     rf"(?<![{_CJK}])([{_CJK}]{{1,8}})\s*([〔［\[（(【〈])\s*((?:19|20)\d{{2}})\s*([〕］\]）)】〉])"
     r"\s*(第?)\s*(\d{1,5})\s*号"
 )
+# Words of a sentence, never of an issuer's prefix ("我局印发了国办发〔2024〕1号" is prose).
+_PROSE = re.compile(r"我|根据|按照|依据|关于|印发|转发|了|的|和|及|与|对|在|将|经|是|为|按|据")
 _DECREE = re.compile(
     rf"(?<![{_CJK}])([{_CJK}]{{1,12}}令)\s*(第)\s*([\d一二三四五六七八九十百零〇]+)\s*号"
 )
@@ -35,7 +37,8 @@ def parse_doc_number(text: str | None) -> str | None:
     """
     if not text:
         return None
-    match = _BRACKETED.search(text) or _DECREE.search(text)
+    plausible = [m for m in _BRACKETED.finditer(text) if not _PROSE.search(m.group(1))]
+    match = plausible[0] if plausible else _DECREE.search(text)
     return re.sub(r"\s+", "", match.group(0)) if match else None
 
 
@@ -48,7 +51,10 @@ def starts_with_doc_number(line: str) -> str | None:
     True
     """
     line = line.strip()
-    match = _BRACKETED.match(line) or _DECREE.match(line)
+    match = _BRACKETED.match(line)
+    if match and _PROSE.search(match.group(1)):
+        return None
+    match = match or _DECREE.match(line)
     if not match:
         return None
     # A header line ends after the number or goes on to 签发人; a sentence goes on ("…8号文件").

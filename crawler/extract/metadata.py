@@ -112,8 +112,14 @@ def find_title(root: HtmlElement, metas: dict[str, str]) -> str | None:
             return tidy_title(metas[name])
     title_element = root.find(".//title")
     raw = title_element.text_content() if title_element is not None else ""
-    segments = [tidy_title(s) for s in TITLE_SEPARATORS.split(raw) if tidy_title(s)]
+    whole = tidy_title(raw)
     headings = {tidy_title(h.text_content()) for h in root.xpath(HEADING_XPATH)}
+    # A heading the <title> opens with, cut at any separator ("标题-站名", but "1-10月…" whole).
+    for heading in sorted(headings, key=len, reverse=True):
+        rest = whole[len(heading) :]
+        if len(heading) >= 4 and whole.startswith(heading) and (not rest or rest[0] in "-_|｜—–·"):
+            return heading
+    segments = [tidy_title(s) for s in TITLE_SEPARATORS.split(raw) if tidy_title(s)]
     for segment in segments:
         if segment in headings:
             return segment
