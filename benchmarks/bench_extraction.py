@@ -311,10 +311,10 @@ def print_table(title: str, pages: list[Page], results: dict[str, Result]) -> No
     ]
     print(f"\n{title}")
     header = ["metric", *names]
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
     print("  ".join("-" * w for w in widths))
     for label, cells in rows:
-        print("  ".join(c.ljust(w) for c, w in zip([label, *cells], widths, strict=True)))
+        print("  ".join(c.ljust(w) for c, w in zip([label, *cells], widths, strict=True)).rstrip())
 
 
 def print_details(pages: list[Page], results: dict[str, Result]) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extract.boilerplate import PRUNE_XPATHS, clean_lines
@@ -30,10 +32,15 @@ def _text_length(lines: list[str] | tuple[str, ...]) -> int:
     return sum(len(line.replace(" ", "")) for line in lines)
 
 
+@cache
+def _compiled(selector: str) -> etree.XPath:
+    return etree.XPath(selector)
+
+
 def find_container(root: HtmlElement, *, cms: str | None = None) -> Body | None:
     """The first visible known container with text, rendered and cleaned."""
     for selector in iter_container_selectors(cms):
-        for element in root.xpath(selector):
+        for element in _compiled(selector)(root):
             if has_hidden_ancestor(element):
                 continue
             lines = clean_lines(render_lines(element))

@@ -22,7 +22,7 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 # Servers and HTTP clients send these when they know nothing; a Chinese page is never one of them.
-UNTRUSTED_HEADER_CHARSETS = frozenset({"iso8859-1", "latin-1", "ascii", "cp1252"})
+UNTRUSTED_HEADER_CHARSETS = frozenset({"iso8859-1", "ascii", "cp1252"})
 
 # Decoding with the superset loses nothing and keeps characters outside GB2312 (e.g. 镕, 堃).
 SUPERSET_OF = {"gb2312": "gb18030", "gbk": "gb18030", "hz": "gb18030", "big5": "big5hkscs"}
@@ -94,9 +94,9 @@ def decode_html(body: bytes, *, content_type: str | None = None) -> tuple[str, s
 
     declared: list[str] = []
     for name in (find_meta_charset(body), find_header_charset(content_type)):
-        encoding = normalize_encoding(name)
-        if encoding and encoding not in UNTRUSTED_HEADER_CHARSETS and encoding not in declared:
-            declared.append(encoding)
+        codec = normalize_encoding(name)
+        if codec and codec not in UNTRUSTED_HEADER_CHARSETS and codec not in declared:
+            declared.append(codec)
     # GBK bytes almost never form valid UTF-8, while UTF-8 bytes often pass as GB18030: a clean
     # UTF-8 decode of non-ASCII bytes outranks a declaration that says otherwise.
     if not body.isascii() and _decodes_cleanly(body, "utf-8"):
