@@ -14,6 +14,7 @@ from archive.errors import BadQuery
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FRACTION = re.compile(r"\d{2}:\d{2}:\d{2}[.,]\d")
 
 
 def parse_date(value: str, option: str) -> dt.date:
@@ -33,27 +34,31 @@ def parse_date(value: str, option: str) -> dt.date:
         raise BadQuery(option, f"{value!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def parse_time(value: str, option: str, *, end_of_day: bool = False) -> dt.datetime:
+def parse_time(value: str, option: str, *, inclusive: bool = False) -> dt.datetime:
     """An ISO 8601 time as an aware UTC datetime; no offset means Asia/Shanghai.
 
-    A bare date means the start of that day, or its last instant with end_of_day, so that
-    date bounds are inclusive.
+    With inclusive (upper bounds and --as-of), a time means the end of what it names: a bare
+    date its last instant, a time without fractions the end of that second. So a time copied
+    from gongkai's output (shown to the second) includes what happened within that second.
 
     >>> parse_time("2024-02-02T08:00:00", "--as-of").isoformat()
     '2024-02-02T00:00:00+00:00'
     >>> parse_time("2024-02-02T08:00:00Z", "--as-of").isoformat()
     '2024-02-02T08:00:00+00:00'
-    >>> parse_time("2024-02-02", "--changed-to", end_of_day=True).isoformat()
+    >>> parse_time("2024-02-02", "--changed-to", inclusive=True).isoformat()
     '2024-02-02T15:59:59.999999+00:00'
+    >>> parse_time("2024-02-02T08:00:00+08:00", "--as-of", inclusive=True).isoformat()
+    '2024-02-02T00:00:00.999999+00:00'
     """
     text = value.strip()
     try:
         if _DATE_ONLY.match(text):
             day = dt.date.fromisoformat(text)
-            clock = dt.time.max if end_of_day else dt.time.min
-            parsed = dt.datetime.combine(day, clock)
+            parsed = dt.datetime.combine(day, dt.time.max if inclusive else dt.time.min)
         else:
             parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if inclusive and parsed.microsecond == 0 and not _FRACTION.search(text):
+                parsed += dt.timedelta(microseconds=999_999)
     except ValueError:
         raise BadQuery(
             option, f"{value!r} is not an ISO 8601 time (e.g. 2024-02-02T08:00:00+08:00)"

@@ -167,7 +167,7 @@ def query_command(
 @json_option
 def show_command(db: str, seeds: str, doc: str, as_of: str | None, as_json: bool) -> None:
     """A document and its text: the latest version, or the one current at --as-of."""
-    at = time_arg(as_of, "--as-of")
+    at = time_arg(as_of, "--as-of", end=True)
     with open_archive(db) as archive, archive.session() as s:
         document = find_document(s, doc)
         version = version_as_of(s, document, at) if at else get_version(s, document)
@@ -247,7 +247,7 @@ def diff_command(
             )
         old, new = get_version(s, document, old_n), get_version(s, document, new_n)
         if old is None or new is None:
-            missing = old_n if old is None else new_n
+            missing = new_n if new is None else old_n
             raise UnknownDocument(
                 f"document {document.id} has no version {missing} (it has 1 to {last})"
             )

@@ -63,7 +63,7 @@ def date_arg(value: str | None, option: str) -> Any:
 
 
 def time_arg(value: str | None, option: str, *, end: bool = False) -> Any:
-    return parse_time(value, option, end_of_day=end) if value else None
+    return parse_time(value, option, inclusive=end) if value else None
 
 
 def positive_int(value: int | None, option: str) -> int | None:

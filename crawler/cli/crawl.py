@@ -8,7 +8,6 @@ import click
 
 from archive.cli.options import common_options
 from crawler.cli.progress import ProgressPrinter, print_summary
-from crawler.runner import run_crawls
 from crawler.seeds import load_seeds
 
 
@@ -31,6 +30,8 @@ def crawl_command(
     Exits 0 when every source succeeded and 1 when any failed or was blocked; what the
     other sources found is archived either way.
     """
+    from crawler.runner import run_crawls  # Scrapy loads only for commands that crawl
+
     chosen = load_seeds(Path(seeds), source_ids)
     if not chosen:
         raise click.UsageError(f"no seed files in {seeds}")

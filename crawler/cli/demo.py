@@ -13,7 +13,6 @@ from archive.cli.options import stdout_console
 from archive.queries import DocumentFilter, find_documents
 from crawler.cli.progress import ProgressPrinter, print_summary
 from crawler.portal import Portal
-from crawler.runner import crawl_settings, crawl_sources, run_in_reactor
 from crawler.seeds import load_seeds
 from crawler.session import RunSummary
 
@@ -46,6 +45,8 @@ def prepare_folder(folder: Path) -> None:
 )
 def demo_command(folder: Path) -> None:
     """Crawl the bundled local portal into a fresh archive and show how to query it."""
+    from crawler.runner import crawl_settings, crawl_sources, run_in_reactor
+
     console = stdout_console()
     prepare_folder(folder)
     db_url = f"sqlite:///{folder / 'archive.db'}"

@@ -19,6 +19,7 @@ from archive.cli.commands import (
 from archive.errors import ArchiveError, BadQuery
 from crawler.cli.crawl import crawl_command
 from crawler.cli.demo import demo_command
+from crawler.cli.extract import extract as extract_command
 from crawler.errors import CrawlerError, SeedError
 from crawler.seeds import SeedErrors
 
@@ -69,6 +70,7 @@ for command in (
     history_command,
     diff_command,
     demo_command,
+    extract_command,
 ):
     main.add_command(command)
 
