@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -13,6 +14,10 @@ from crawler.extract.render import has_hidden_ancestor, normalize_line
 ATTACHMENT_SUFFIXES: tuple[str, ...] = (
     ".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".ofd", ".zip", ".et", ".rar", ".7z",
 )  # fmt: skip
+
+# Download scripts that serve a file named in the query (Hanweb's downfile.jsp and kin).
+DOWNLOAD_SCRIPT = re.compile(r"(?:^|/)down(?:load)?(?:file)?\.(?:jsp|aspx?|php|do)$", re.I)
+DOWNLOAD_PARAMS: tuple[str, ...] = ("filename", "file", "name", "downfile", "fname")
 
 # Blocks outside the body that hold a page's attachment list (附件下载, 相关附件).
 ATTACHMENT_BLOCK_MARKERS: tuple[str, ...] = ("attach", "fujian", "xgfj", "appendix", "download")
@@ -29,14 +34,27 @@ class Attachment:
 
 
 def is_attachment_url(href: str) -> bool:
-    """True when the URL's path (not its query) ends in an attachment suffix.
+    """True when the URL's path ends in an attachment suffix, or the path is a download
+    script whose file-name parameter does (the query alone never counts otherwise).
 
     >>> is_attachment_url("/files/报告.PDF"), is_attachment_url("a.ofd?v=2")
     (True, True)
     >>> is_attachment_url("ItemDetail.html?docId=1170162"), is_attachment_url("/doc/index.html")
     (False, False)
+    >>> is_attachment_url("/module/download/downfile.jsp?classid=0&filename=2403.pdf")
+    True
+    >>> is_attachment_url("/module/download/downfile.jsp?classid=0&showname=x.html")
+    False
     """
-    return urlsplit(href).path.lower().endswith(ATTACHMENT_SUFFIXES)
+    parts = urlsplit(href)
+    if parts.path.lower().endswith(ATTACHMENT_SUFFIXES):
+        return True
+    if not DOWNLOAD_SCRIPT.search(parts.path):
+        return False
+    return any(
+        key.lower() in DOWNLOAD_PARAMS and value.lower().endswith(ATTACHMENT_SUFFIXES)
+        for key, value in parse_qsl(parts.query)
+    )
 
 
 def _marked(element: HtmlElement, markers: tuple[str, ...]) -> bool:
