@@ -43,6 +43,9 @@ FIXES: dict[str, str] = {
     "verified": "use true or false",
     "robots": "use true or false",
     "max_size_mb": "give a number of megabytes > 0",
+    "retries": "give a whole number from 0 to 10 (further tries after a timeout or a 5xx)",
+    "retry_backoff": "give seconds >= 0 to wait before the first retry, e.g. 2.0",
+    "download_timeout": "give seconds, or a duration such as 30s or 2m",
     "allow_hosts": "list host names, e.g. [www.example.gov.cn]",
     "family": "name the CMS family in words, e.g. 'Guangdong post_ID'",
     "adapter_needed": "name the listing adapter this column would need, in words",
@@ -111,6 +114,9 @@ class Seed(BaseModel):
     timeout: float = DEFAULT_TIMEOUT_S
     robots: bool = True
     max_size_mb: float = Field(default=50.0, gt=0)
+    retries: int = Field(default=2, ge=0, le=10)
+    retry_backoff: float = Field(default=2.0, ge=0)
+    download_timeout: float = 30.0
     allow_hosts: tuple[str, ...] = ()
     verified: bool | None = None
     province: str | None = None
@@ -143,7 +149,7 @@ class Seed(BaseModel):
             cron_trigger(value)
         return value
 
-    @field_validator("timeout", mode="before")
+    @field_validator("timeout", "download_timeout", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> float:
         return parse_duration(value)

@@ -30,6 +30,13 @@ DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+# Retries wait 2 s, 4 s, 8 s, … (at most 60 s) before trying again; see crawler.middlewares.
+GONGKAI_RETRY_BACKOFF = 2.0
+GONGKAI_RETRY_BACKOFF_MAX = 60.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = True  # some WAFs (Openresty CT6T) set a cookie and expect it back
 TELNETCONSOLE_ENABLED = False
@@ -37,6 +44,8 @@ HTTPCACHE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+# Extraction runs in worker processes awaited from the asyncio loop (crawler.workers).
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 

@@ -30,13 +30,18 @@ class Follow:
 
 @dataclass(frozen=True, kw_only=True)
 class ListingPage:
-    """One fetched listing page, decoded."""
+    """One fetched listing page, decoded.
+
+    `page` counts listing fetches from 1 (the start URL); the spider, not the adapter, stops
+    at the seed's max_pages. `url_patterns` are the seed's match.url_patterns: where a seed
+    names the shape of its detail URLs, adapters trust it over their own guess.
+    """
 
     url: str
     text: str
     page: int = 1
-    max_pages: int = 50
     state: dict[str, Any] = field(default_factory=dict)
+    url_patterns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,7 +10,7 @@ from crawler.listings.hanweb import HanwebListing
 from crawler.listings.trs import TrsListing
 
 HANWEB_MARKERS = re.compile(
-    r"dataproxy\.jsp|<datastore>|大汉版通|/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+"
+    r"dataproxy\.jsp|<datastore>|大汉版通|/module/web/jpage/|/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+"
 )
 TRS_MARKERS = re.compile(r"createPageHTML\s*\(|TRS_Editor|\bt\d{8}_\d+\.s?html?")
 

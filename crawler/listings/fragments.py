@@ -16,16 +16,20 @@ _SKIP_SCHEMES = ("javascript:", "mailto:", "#", "tel:")
 
 
 def _date_near(anchor: lxml.html.HtmlElement) -> str | None:
-    """The first date in the anchor's list item (or row), as YYYY-MM-DD."""
+    """The first date in the anchor's list item (or row), else in the cell after it, as
+    YYYY-MM-DD."""
     node = anchor
     for _ in range(3):
         parent = node.getparent()
         if parent is None:
             break
         node = parent
-        if node.tag in ("li", "tr", "dd", "dl", "div", "p"):
+        if node.tag in ("li", "tr", "dd", "dl", "div", "p", "td"):
             break
     m = DATE.search(node.text_content())
+    if not m and node.tag in ("dd", "td", "dt", "span"):
+        sibling = node.getnext()  # <dd><a>…</a></dd><dd>2026-03-10</dd>
+        m = DATE.search(sibling.text_content()) if sibling is not None else None
     if not m:
         return None
     year, month, day = (int(g) for g in m.groups())
@@ -41,17 +45,26 @@ def anchor_title(anchor: lxml.html.HtmlElement) -> str:
 def items_from_anchors(
     anchors: Iterable[lxml.html.HtmlElement], base_url: str
 ) -> Iterator[ListedItem]:
-    """ListedItems from anchors, absolute, without script links or duplicates."""
-    seen: set[str] = set()
+    """ListedItems from anchors, absolute, without script links or duplicates, in page order.
+
+    A URL linked twice (an image, then its headline) keeps the first title that isn't empty.
+    """
+    found: dict[str, ListedItem] = {}
     for a in anchors:
         href = (a.get("href") or "").strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue
         url = urljoin(base_url, href)
-        if urlsplit(url).scheme not in ("http", "https") or url in seen:
+        if urlsplit(url).scheme not in ("http", "https"):
             continue
-        seen.add(url)
-        yield ListedItem(url=url, title=anchor_title(a), date=_date_near(a))
+        known = found.get(url)
+        if known is None:
+            found[url] = ListedItem(url=url, title=anchor_title(a), date=_date_near(a))
+        elif not known.title:
+            found[url] = ListedItem(
+                url=url, title=anchor_title(a), date=known.date or _date_near(a)
+            )
+    yield from found.values()
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:

@@ -41,6 +41,10 @@ class PortalPage:
     # live, or how a withdrawn page answers: 404, 410, soft404, home-redirect
     state: str = "live"
     listed: bool = True
+    # what a soft 404 says when the page is withdrawn that way
+    gone_message: str = "您访问的页面不存在或已删除！"
+    # a path of its own instead of the site's pattern (e.g. under /private/)
+    path: str | None = None
 
     @property
     def text(self) -> str:

@@ -2,7 +2,10 @@
 
 Two layouts: Guangdong's post_ID pages (深圳 districts: /content/post_ID.html, index_N.html)
 and the Guangxi 集约化 layout (YYYYMMDD-ID.shtml, ?page=N, an accessibility toolbar and a
-share bar around the body)."""
+share bar around the body).
+
+`pager="numbers"` drops the 下一页 link and leaves only numbered page links (1 2 3 …), as many
+sites render them."""
 
 from __future__ import annotations
 
@@ -17,17 +20,27 @@ class PostIdSite(PortalSite):
     """Guangdong post_ID layout."""
 
     def __init__(
-        self, key: str, name: str, pages: list[PortalPage], *, column_path: str, per_page: int = 4
+        self,
+        key: str,
+        name: str,
+        pages: list[PortalPage],
+        *,
+        column_path: str,
+        per_page: int = 4,
+        pager: str = "next",
     ) -> None:
         super().__init__(key, name, pages)
         self.column_path = column_path.rstrip("/") + "/"
         self.per_page = per_page
+        if pager not in ("next", "numbers"):
+            raise ValueError(f"unknown pager {pager!r}")
+        self.pager = pager
 
     @property
     def listing_path(self) -> str:
         return self.column_path + "index.html"
 
-    def detail_path(self, page: PortalPage) -> str:
+    def pattern_path(self, page: PortalPage) -> str:
         return f"{self.column_path}content/post_{page.article_id}.html"
 
     def route_listing(self, method: str, path: str, query: str, body: bytes) -> Reply | None:
@@ -48,11 +61,19 @@ class PostIdSite(PortalSite):
             for p in chunk
         )
         nav = []
-        if number > 1:
-            prev = "index.html" if number == 2 else f"index_{number - 1}.html"
-            nav.append(f'<a href="{prev}">上一页</a>')
-        if number < count:
-            nav.append(f'<a href="index_{number + 1}.html">下一页</a>')
+        if self.pager == "numbers":
+            nav = [
+                f'<a href="{"index.html" if n == 1 else f"index_{n}.html"}">{n}</a>'
+                if n != number
+                else f"<span>{n}</span>"
+                for n in range(1, count + 1)
+            ]
+        else:
+            if number > 1:
+                prev = "index.html" if number == 2 else f"index_{number - 1}.html"
+                nav.append(f'<a href="{prev}">上一页</a>')
+            if number < count:
+                nav.append(f'<a href="index_{number + 1}.html">下一页</a>')
         return self.html_reply(
             self.wrap(
                 "法治政府建设年度报告",
@@ -103,17 +124,27 @@ class GuangxiSite(PortalSite):
     """Guangxi 集约化 layout, paged with ?page=N."""
 
     def __init__(
-        self, key: str, name: str, pages: list[PortalPage], *, column_path: str, per_page: int = 4
+        self,
+        key: str,
+        name: str,
+        pages: list[PortalPage],
+        *,
+        column_path: str,
+        per_page: int = 4,
+        pager: str = "next",
     ) -> None:
         super().__init__(key, name, pages)
         self.column_path = column_path.rstrip("/") + "/"
         self.per_page = per_page
+        if pager not in ("next", "numbers"):
+            raise ValueError(f"unknown pager {pager!r}")
+        self.pager = pager
 
     @property
     def listing_path(self) -> str:
         return self.column_path
 
-    def detail_path(self, page: PortalPage) -> str:
+    def pattern_path(self, page: PortalPage) -> str:
         return f"{self.column_path}{page.published:%Y%m%d}-{page.article_id}.shtml"
 
     def route_listing(self, method: str, path: str, query: str, body: bytes) -> Reply | None:
@@ -131,7 +162,13 @@ class GuangxiSite(PortalSite):
             f'<span class="date">{p.published.isoformat()}</span></li>'
             for p in chunk
         )
-        nav = f'<a href="?page={number + 1}">下一页</a>' if number < count else ""
+        if self.pager == "numbers":
+            nav = " ".join(
+                f'<a href="?page={n}">{n}</a>' if n != number else f"<b>{n}</b>"
+                for n in range(1, count + 1)
+            )
+        else:
+            nav = f'<a href="?page={number + 1}">下一页</a>' if number < count else ""
         return self.html_reply(
             self.wrap(
                 "法治政府建设",

@@ -1,14 +1,25 @@
 """A Hanweb (大汉 JCMS) site: column pages with inline <datastore> records, further records
-from POST /module/web/jpage/dataproxy.jsp, and /art/YYYY/M/D/art_COL_ID.html detail pages."""
+from POST /module/web/jpage/dataproxy.jsp, and /art/YYYY/M/D/art_COL_ID.html detail pages.
+
+`dialect` picks how the column page hands out its records:
+    classic     inline records; <nextgroup> href and a jpage ajaxParam both name the column
+    ajax        inline records; only the jpage ajaxParam names the column (no <nextgroup>)
+    encrypted   columnid/unitid are opaque tokens, found only in the <nextgroup> href's query;
+                dataproxy.jsp refuses anything else, so the pager must be taken, not built
+    direct      no datastore: the /col/ page lists /art/ anchors itself, 下一页 to index_N.html
+    recordset   no datastore: one <recordset><![CDATA[…]]> block holds every record (CNIPA)
+"""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+import re
+from urllib.parse import parse_qs, unquote
 
 from crawler.portal.catalogue import PortalPage
 from crawler.portal.site import PortalSite, Reply, esc, paragraphs_html
 
 DATAPROXY = "/module/web/jpage/dataproxy.jsp"
+DIALECTS = ("classic", "ajax", "encrypted", "direct", "recordset")
 
 
 class HanwebSite(PortalSite):
@@ -26,17 +37,23 @@ class HanwebSite(PortalSite):
         per_page: int = 4,
         slogan: str = "",
         with_table: bool = False,
+        dialect: str = "classic",
     ) -> None:
         super().__init__(key, name, pages)
         self.column, self.unit, self.webid, self.per_page = column, unit, webid, per_page
         self.slogan = slogan
         self.with_table = with_table
+        if dialect not in DIALECTS:
+            raise ValueError(f"unknown Hanweb dialect {dialect!r}; use one of {DIALECTS}")
+        self.dialect = dialect
+        # what an encrypted column passes instead of its ids
+        self.token = f"c{column * 7919 % 100003:x}Ug%3D%3D"
 
     @property
     def listing_path(self) -> str:
         return f"/col/col{self.column}/index.html"
 
-    def detail_path(self, page: PortalPage) -> str:
+    def pattern_path(self, page: PortalPage) -> str:
         d = page.published
         return f"/art/{d.year}/{d.month}/{d.day}/art_{self.column}_{page.article_id}.html"
 
@@ -50,10 +67,22 @@ class HanwebSite(PortalSite):
     def route_listing(self, method: str, path: str, query: str, body: bytes) -> Reply | None:
         if path == self.listing_path:
             return self.html_reply(self.render_column())
-        if path == DATAPROXY:
-            form = parse_qs(body.decode("ascii", "replace") if method == "POST" else query)
+        if self.dialect == "direct":
+            m = re.fullmatch(rf"/col/col{self.column}/index_(\d+)\.html", path)
+            if m:
+                return self.html_reply(self.render_column(int(m.group(1))))
+        if path == DATAPROXY and self.dialect not in ("direct", "recordset"):
+            # Like a servlet's getParameter: query string and form fields alike.
+            form = parse_qs(query)
+            if method == "POST":
+                for k, v in parse_qs(body.decode("ascii", "replace")).items():
+                    form.setdefault(k, v)
             return self.dataproxy(form)
         return None
+
+    def names_column(self, form: dict[str, list[str]]) -> bool:
+        wanted = unquote(self.token) if self.dialect == "encrypted" else str(self.column)
+        return wanted in form.get("columnid", [])
 
     def dataproxy(self, form: dict[str, list[str]]) -> Reply:
         """The jpage pager: records startrecord..endrecord of the column, as XML."""
@@ -64,7 +93,7 @@ class HanwebSite(PortalSite):
             except ValueError:
                 return default
 
-        if str(self.column) not in form.get("columnid", []):
+        if not self.names_column(form):
             return Reply(
                 200,
                 b"<datastore><totalrecord>0</totalrecord></datastore>",
@@ -99,25 +128,73 @@ class HanwebSite(PortalSite):
 <!-- Produced By 大汉网络 大汉版通发布系统 --><div class="dh">Produced By 大汉网络 大汉版通发布系统</div>
 </body></html>"""
 
-    def render_column(self) -> str:
+    def render_column(self, number: int = 1) -> str:
         listed = self.listed_pages()
+        if self.dialect == "direct":
+            return self.render_direct(listed, number)
+        if self.dialect == "recordset":
+            block = "".join(
+                f'<li><a href="{esc(self.detail_path(p))}" title="{esc(p.title)}">{esc(p.title)}'
+                f"</a><span>{p.published.isoformat()}</span></li>"
+                for p in listed
+            )
+            lists = f'<div class="list"><recordset><![CDATA[<ul>{block}</ul>]]></recordset></div>'
+            return self.column_page(lists, "")
         inline = "".join(self.record(p) for p in listed[: self.per_page])
+        if self.dialect == "encrypted":
+            href = (
+                f"{DATAPROXY}?page=1&amp;appid=1&amp;webid={self.webid}&amp;path=/&amp;"
+                f"columnid={self.token}&amp;unitid={self.token[::-1]}&amp;"
+                f"webname={esc(self.name)}&amp;permissiontype=0"
+            )
+        else:
+            href = (
+                f"{DATAPROXY}?page=1&amp;webid={self.webid}&amp;path=/&amp;columnid={self.column}"
+                f"&amp;unitid={self.unit}&amp;webname={esc(self.name)}&amp;permissiontype=0"
+            )
+        nextgroup = (
+            ""
+            if self.dialect == "ajax"
+            else f'<nextgroup><![CDATA[<a href="{href}"></a>]]></nextgroup>\n'
+        )
+        ajax = (
+            ""
+            if self.dialect == "encrypted"
+            else f"""
+    ajaxParam: {{ col: 1, appid: 1, webid: {self.webid}, path: '/', columnid: {self.column},
+      sourceContentType: 1, unitid: {self.unit}, webname: '{esc(self.name)}', permissiontype: 0 }}"""
+        )
+        lists = f"""<div class="list" id="{self.column}"><script type="text/xml"><datastore>
+{nextgroup}<recordset>{inline}</recordset></datastore></script></div>"""
+        script = f"""<script language="javascript" src="/module/jslib/jquery/jpage/jquery.page.min.js"></script>
+<script>
+$(document).ready(function(){{
+  $('#{self.column}').jpage({{ dataStore: dataStore, perPage: {self.per_page}, totalRecord: {len(listed)},
+    proxyUrl: '{DATAPROXY}', groupSize: 1, barPosition: 'bottom', showMode: 'full',{ajax} }});
+}});
+</script>"""
+        return self.column_page(lists, script)
+
+    def render_direct(self, listed: list[PortalPage], number: int) -> str:
+        count = max(1, -(-len(listed) // self.per_page))
+        chunk = listed[(number - 1) * self.per_page : number * self.per_page]
+        items = "".join(
+            f'<li><a href="{esc(self.detail_path(p))}" title="{esc(p.title)}">{esc(p.title)}</a>'
+            f"<span>{p.published.isoformat()}</span></li>"
+            for p in chunk
+        )
+        nav = f'<a href="index_{number + 1}.html">下一页</a>' if number < count else ""
+        return self.column_page(
+            f'<div class="list"><ul>{items}</ul></div><div class="page">{nav}</div>', ""
+        )
+
+    def column_page(self, lists: str, script: str) -> str:
         return (
             self.chrome_head(f"法治政府建设 {self.name}")
             + f"""
 <div class="main"><div class="position">当前位置：<a href="/">首页</a> &gt; 政务公开 &gt; 法治政府建设</div>
-<div class="list" id="{self.column}"><script type="text/xml"><datastore>
-<nextgroup><![CDATA[<a href="{DATAPROXY}?page=1&amp;webid={self.webid}&amp;path=/&amp;columnid={self.column}&amp;unitid={self.unit}&amp;webname={esc(self.name)}&amp;permissiontype=0"></a>]]></nextgroup>
-<recordset>{inline}</recordset></datastore></script></div>
-<script language="javascript" src="/module/jslib/jquery/jpage/jquery.page.min.js"></script>
-<script>
-$(document).ready(function(){{
-  $('#{self.column}').jpage({{ dataStore: dataStore, perPage: {self.per_page}, totalRecord: {len(listed)},
-    proxyUrl: '{DATAPROXY}', groupSize: 1, barPosition: 'bottom', showMode: 'full',
-    ajaxParam: {{ col: 1, appid: 1, webid: {self.webid}, path: '/', columnid: {self.column},
-      sourceContentType: 1, unitid: {self.unit}, webname: '{esc(self.name)}', permissiontype: 0 }} }});
-}});
-</script></div>
+{lists}
+{script}</div>
 """
             + self.FOOTER.format(name=esc(self.name))
         )

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,6 +20,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from crawler.portal.catalogue import PortalFile, PortalPage, make_notices, report_text
+from crawler.portal.faults import Fault
 from crawler.portal.files import make_docx, make_pdf
 from crawler.portal.generic_site import GuangxiSite, PostIdSite
 from crawler.portal.hanweb_site import HanwebSite
@@ -144,23 +147,51 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
-        if parts.path.startswith("/_portal/"):
-            reply = self.server.portal.control(parts.path, body)
-        else:
-            try:
-                with self.server.portal.lock:
-                    reply = self.server.site.handle(method, parts.path, parts.query, body, headers)
-            except Exception as exc:  # a portal bug must show as a 500, not a dropped socket
-                reply = Reply(
-                    500, f"portal error: {exc!r}".encode(), {"Content-Type": "text/plain"}
-                )
+        site = self.server.site
+        with self.server.portal.lock:
+            site.in_flight += 1
+            site.max_in_flight = max(site.max_in_flight, site.in_flight)
+        try:
+            if parts.path.startswith("/_portal/"):
+                reply = self.server.portal.control(parts.path, body)
+            else:
+                try:
+                    with self.server.portal.lock:
+                        reply = site.handle(method, parts.path, parts.query, body, headers)
+                except Exception as exc:  # a portal bug must show as a 500, not a dropped socket
+                    reply = Reply(
+                        500, f"portal error: {exc!r}".encode(), {"Content-Type": "text/plain"}
+                    )
+            if reply.delay:
+                time.sleep(reply.delay)  # outside the lock: other requests go on meanwhile
+            self._send(method, reply)
+        finally:
+            with self.server.portal.lock:
+                site.in_flight -= 1
+
+    def _send(self, method: str, reply: Reply) -> None:
+        if reply.hang_up:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(reply.body)))
+        if reply.no_length:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        else:
+            self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
-        if method != "HEAD":
-            self.wfile.write(reply.body)
+        if method == "HEAD":
+            return
+        if reply.truncate_to is not None:
+            self.wfile.write(reply.body[: reply.truncate_to])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self.wfile.write(reply.body)
 
     def do_GET(self) -> None:
         self._serve("GET")
@@ -191,20 +222,36 @@ class Portal:
         self.lock = threading.RLock()
         self._servers: dict[str, _SiteServer] = {}
         self._threads: list[threading.Thread] = []
+        self._running = False
 
     def start(self, ports: dict[str, int] | None = None) -> Portal:
         """Bind every site to a free (or given) loopback port and serve in threads."""
+        self._running = True
         for key, site in self.sites.items():
-            server = _SiteServer(self, site, (ports or {}).get(key, 0))
-            self._servers[key] = server
-            thread = threading.Thread(
-                target=server.serve_forever, name=f"portal-{key}", daemon=True
-            )
-            thread.start()
-            self._threads.append(thread)
+            self._serve_site(site, (ports or {}).get(key, 0))
         return self
 
+    def _serve_site(self, site: PortalSite, port: int = 0) -> None:
+        server = _SiteServer(self, site, port)
+        self._servers[site.key] = server
+        thread = threading.Thread(
+            target=server.serve_forever, name=f"portal-{site.key}", daemon=True
+        )
+        thread.start()
+        self._threads.append(thread)
+
+    def add_site(self, site: PortalSite) -> PortalSite:
+        """Publish one more site (served at once if the portal is running); returns it."""
+        with self.lock:
+            if site.key in self.sites:
+                raise ValueError(f"the portal already has a site {site.key!r}")
+            self.sites[site.key] = site
+        if self._running:
+            self._serve_site(site)
+        return site
+
     def stop(self) -> None:
+        self._running = False
         for server in self._servers.values():
             server.shutdown()
             server.server_close()
@@ -274,13 +321,20 @@ class Portal:
                 raise ValueError(f"{site}/{key} does not contain {old!r}")
             page.paragraphs = joined.replace(old, new, 1).split("\n")
 
-    def withdraw(self, site: str, key: str, how: str = "404") -> None:
-        """Take a page down: 404, 410, soft404 (200 with 页面不存在) or home-redirect."""
+    def withdraw(
+        self, site: str, key: str, how: str = "404", *, message: str | None = None
+    ) -> None:
+        """Take a page down: 404, 410, soft404 (200 with 页面不存在) or home-redirect.
+
+        `message` is what a soft 404 says (default 您访问的页面不存在或已删除！).
+        """
         if how not in ("404", "410", "soft404", "home-redirect"):
             raise ValueError(f"unknown withdrawal {how!r}")
         with self.lock:
             page = self.page(site, key)
             page.state, page.listed = how, False
+            if message:
+                page.gone_message = message
 
     def restore(self, site: str, key: str) -> None:
         with self.lock:
@@ -292,8 +346,24 @@ class Portal:
         with self.lock:
             self.sites[site].pages.insert(0, page)
 
+    def unlist(self, site: str, key: str) -> None:
+        """Drop a page from its listing while its own URL still answers (an item falls off)."""
+        with self.lock:
+            self.page(site, key).listed = False
+
+    def fault(self, site: str, path: str, kind: str, **params: object) -> Fault:
+        """Make a path of a site misbehave (see crawler.portal.faults); `path` may end in *."""
+        fault = Fault(kind, **params)  # type: ignore[arg-type]
+        with self.lock:
+            self.sites[site].faults[path] = fault
+        return fault
+
+    def clear_faults(self, site: str) -> None:
+        with self.lock:
+            self.sites[site].faults.clear()
+
     def control(self, path: str, body: bytes) -> Reply:
-        """/_portal/{edit,withdraw,restore,state} for processes that don't hold this object."""
+        """/_portal/{edit,withdraw,restore,fault,clear,state}, for processes without this object."""
         try:
             args = json.loads(body or b"{}")
             action = path.removeprefix("/_portal/")
@@ -303,11 +373,16 @@ class Portal:
                 self.withdraw(args["site"], args["key"], args.get("how", "404"))
             elif action == "restore":
                 self.restore(args["site"], args["key"])
+            elif action == "fault":
+                params = {k: v for k, v in args.items() if k not in ("site", "path", "kind")}
+                self.fault(args["site"], args["path"], args["kind"], **params)
+            elif action == "clear":
+                self.clear_faults(args["site"])
             elif action != "state":
                 return Reply(404, b'{"error": "unknown action"}')
             state = {f"{s.key}/{p.key}": p.state for s, p in self.pages()}
             return Reply(200, json.dumps(state).encode(), {"Content-Type": "application/json"})
-        except (KeyError, ValueError) as exc:
+        except (KeyError, ValueError, TypeError) as exc:
             return Reply(
                 400, json.dumps({"error": str(exc)}).encode(), {"Content-Type": "application/json"}
             )

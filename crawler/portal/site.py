@@ -1,5 +1,6 @@
 """What every portal site shares: pages, routing of detail and attachment URLs, withdrawals,
-conditional GET and robots.txt. Each CMS family renders its own listing and detail HTML."""
+conditional GET, robots.txt, injected faults and a log of what was asked. Each CMS family
+renders its own listing and detail HTML."""
 
 from __future__ import annotations
 
@@ -11,17 +12,32 @@ from dataclasses import dataclass, field
 from email.utils import format_datetime
 
 from crawler.portal.catalogue import PortalPage
+from crawler.portal.faults import SOFT_404, Fault, fault_reply
 
 ROBOTS = "User-agent: *\nDisallow: /private/\n"
 
 
 @dataclass
 class Reply:
-    """An HTTP response the portal sends."""
+    """An HTTP response the portal sends, and how badly (for injected faults)."""
 
     status: int
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering (outside the portal lock)
+    truncate_to: int | None = None  # send this many bytes of the body, then hang up
+    no_length: bool = False  # no Content-Length: the body ends when the connection closes
+    hang_up: bool = False  # close the connection without any answer
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One request a site received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    status: int
 
 
 def esc(text: str) -> str:
@@ -38,11 +54,6 @@ def paragraphs_html(paragraphs: list[str]) -> str:
     return "\n".join(out)
 
 
-SOFT_404 = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>页面不存在</title></head>
-<body><div class="error"><h2>您访问的页面不存在或已删除！</h2>
-<p><a href="/">返回首页</a></p></div></body></html>"""
-
-
 class PortalSite(ABC):
     """One government site on its own loopback port."""
 
@@ -56,6 +67,11 @@ class PortalSite(ABC):
         self.name = name
         self.pages = sorted(pages, key=lambda p: p.published, reverse=True)
         self.requests: list[str] = []
+        self.hits: list[Hit] = []
+        self.faults: dict[str, Fault] = {}
+        # requests being answered right now, and the most there ever were at once
+        self.in_flight = 0
+        self.max_in_flight = 0
         self.modified = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
 
     # -- what subclasses define ------------------------------------------------------
@@ -66,8 +82,12 @@ class PortalSite(ABC):
         """Path of the first listing page (the seed's start URL)."""
 
     @abstractmethod
+    def pattern_path(self, page: PortalPage) -> str:
+        """Path of a page's detail URL in this site's URL pattern."""
+
     def detail_path(self, page: PortalPage) -> str:
-        """Path of a page's detail URL."""
+        """Path of a page's detail URL: its own, or the site's pattern."""
+        return page.path or self.pattern_path(page)
 
     @abstractmethod
     def render_detail(self, page: PortalPage) -> str:
@@ -111,11 +131,37 @@ class PortalSite(ABC):
             f'<a href="{esc(self.listing_path)}">政府信息公开</a><ul>{items}</ul></body></html>'
         )
 
+    def fault_for(self, path: str) -> Fault | None:
+        """The fault injected on a path (exact, or a prefix ending in *), if any is armed."""
+        for pattern, fault in self.faults.items():
+            hit = path == pattern or (pattern.endswith("*") and path.startswith(pattern[:-1]))
+            if hit and fault.armed():
+                return fault
+        return None
+
     def handle(
         self, method: str, path: str, query: str, body: bytes, headers: dict[str, str]
     ) -> Reply:
-        """Route one request."""
-        self.requests.append(path + (f"?{query}" if query else ""))
+        """Route one request, and log it."""
+        full = path + (f"?{query}" if query else "")
+        self.requests.append(full)
+        reply = self._route(method, path, query, body, headers)
+        self.hits.append(Hit(method=method, path=full, headers=headers, status=reply.status))
+        return reply
+
+    def _route(
+        self, method: str, path: str, query: str, body: bytes, headers: dict[str, str]
+    ) -> Reply:
+        fault = self.fault_for(path) if path != "/robots.txt" else None
+        if fault is not None:
+            fault.used += 1
+            normal = self._route_normally(method, path, query, body, headers)
+            return fault_reply(fault, normal=normal, path=path)
+        return self._route_normally(method, path, query, body, headers)
+
+    def _route_normally(
+        self, method: str, path: str, query: str, body: bytes, headers: dict[str, str]
+    ) -> Reply:
         if path == "/robots.txt":
             return Reply(200, ROBOTS.encode(), {"Content-Type": "text/plain"})
         if path in ("/", "/index.html"):
@@ -142,9 +188,8 @@ class PortalSite(ABC):
                 {"Content-Type": "text/html"},
             )
         if page.state == "soft404":
-            return Reply(
-                200, SOFT_404.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8"}
-            )
+            text = SOFT_404.format(message=page.gone_message)
+            return Reply(200, text.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8"})
         if page.state == "home-redirect":
             return Reply(302, b"", {"Location": "/"})
         body = self.encode(self.render_detail(page))

@@ -1,7 +1,12 @@
 """A TRS WCM (拓尔思) site, GBK-encoded as older municipal sites are: index.html, index_1.html,
 … pages driven by createPageHTML(), relative ./YYYYMM/tYYYYMMDD_ID.html links, a 信息公开
 metadata table and a div.TRS_Editor body. The header sends no charset; the page declares
-gb2312 in its <meta>, and is really GBK (so it must be decoded as GB18030)."""
+gb2312 in its <meta>, and is really GBK (so it must be decoded as GB18030).
+
+`call` picks the createPageHTML dialect: "pages" (count, index, "index", "html"), "records"
+(records, count, index, "index", "html") or "six" ('page_div', count, page, 'index', 'html',
+records) with a 1-based page, as on the Gansu platform. `commented` wraps the list and the
+call in an HTML comment, as corpus/listings/gansu-jyt-list does."""
 
 from __future__ import annotations
 
@@ -17,17 +22,28 @@ class TrsSite(PortalSite):
     header_charset = None
 
     def __init__(
-        self, key: str, name: str, pages: list[PortalPage], *, column_path: str, per_page: int = 4
+        self,
+        key: str,
+        name: str,
+        pages: list[PortalPage],
+        *,
+        column_path: str,
+        per_page: int = 4,
+        call: str = "pages",
+        commented: bool = False,
     ) -> None:
         super().__init__(key, name, pages)
         self.column_path = column_path.rstrip("/") + "/"
         self.per_page = per_page
+        if call not in ("pages", "records", "six"):
+            raise ValueError(f"unknown createPageHTML dialect {call!r}")
+        self.call, self.commented = call, commented
 
     @property
     def listing_path(self) -> str:
         return self.column_path + "index.html"
 
-    def detail_path(self, page: PortalPage) -> str:
+    def pattern_path(self, page: PortalPage) -> str:
         d = page.published
         return f"{self.column_path}{d:%Y%m}/t{d:%Y%m%d}_{page.article_id}.html"
 
@@ -39,6 +55,10 @@ class TrsSite(PortalSite):
         if not m:
             return None
         index = int(m.group(1) or 0)
+        if self.call == "six" and index:
+            index -= 1  # index_2.html is the second page
+            if index == 0:
+                return None  # there is no index_1.html in the 1-based dialect
         listed = self.listed_pages()
         count = max(1, -(-len(listed) // self.per_page))
         if index >= count:
@@ -67,18 +87,29 @@ class TrsSite(PortalSite):
             f'title="{esc(p.title)}">{esc(p.title)}</a></li>'
             for p in chunk
         )
+        if self.call == "pages":
+            call = f'createPageHTML({count}, {index}, "index", "html");'
+        elif self.call == "records":
+            call = f'createPageHTML({len(listed)}, {count}, {index}, "index", "html");'
+        else:
+            call = f"createPageHTML('page_div',{count}, {index + 1},'index','html',{len(listed)});"
+        script = f"""<script type="text/javascript">
+var currentPage = {index};
+var countPage = {count};
+{call}
+</script>"""
+        inner = f"{items}\n{script}"
+        if self.commented:
+            inner = f"<!--\n{inner}-->"
+            script = ""
         return (
             self.head("法治政府建设")
             + f"""
 <div class="main"><div class="location">您当前的位置：首页 &gt; 政府信息公开 &gt; 法治政府建设</div>
 <ul class="list_ul">
-{items}
+{inner if self.commented else items}
 </ul>
-<div class="page"><script type="text/javascript">
-var currentPage = {index};
-var countPage = {count};
-createPageHTML({count}, {index}, "index", "html");
-</script></div></div>
+<div class="page">{'<div id="page_div"></div>' if self.call == "six" else ""}{script}</div></div>
 """
             + self.FOOT.format(name=esc(self.name))
         )

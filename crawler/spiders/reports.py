@@ -86,6 +86,9 @@ class ReportSpider(scrapy.Spider):
         settings.set("ROBOTSTXT_OBEY", seed.robots, priority="spider")
         settings.set("DOWNLOAD_MAXSIZE", int(seed.max_size_mb * MB), priority="spider")
         settings.set("DOWNLOAD_WARNSIZE", int(min(seed.max_size_mb, 10) * MB), priority="spider")
+        settings.set("DOWNLOAD_TIMEOUT", seed.download_timeout, priority="spider")
+        settings.set("RETRY_TIMES", seed.retries, priority="spider")
+        settings.set("GONGKAI_RETRY_BACKOFF", seed.retry_backoff, priority="spider")
         if seed.delay == 0:
             settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
             settings.set("DOWNLOAD_DELAY_JITTER", 0, priority="spider")
@@ -169,8 +172,8 @@ class ReportSpider(scrapy.Spider):
                 url=response.url,
                 text=text,
                 page=page_no,
-                max_pages=seed.max_pages,
                 state=response.meta.get("state", {}),
+                url_patterns=seed.match.url_patterns,
             )
         )
         if result.shell:
