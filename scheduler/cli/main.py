@@ -22,6 +22,9 @@ from crawler.cli.demo import demo_command
 from crawler.cli.extract import extract as extract_command
 from crawler.errors import CrawlerError, SeedError
 from crawler.seeds import SeedErrors
+from scheduler.cli.schedule import schedule_command
+from scheduler.cli.sources import sources_command
+from scheduler.errors import SchedulerError
 
 USAGE = 2
 FAILURE = 1
@@ -46,7 +49,7 @@ class GongkaiGroup(click.Group):
             _fail(f"{exc}; nothing was crawled", USAGE)
         except BadQuery as exc:
             _fail(str(exc), USAGE)
-        except (ArchiveError, CrawlerError) as exc:
+        except (ArchiveError, CrawlerError, SchedulerError) as exc:
             _fail(str(exc), FAILURE)
 
 
@@ -71,6 +74,8 @@ for command in (
     diff_command,
     demo_command,
     extract_command,
+    schedule_command,
+    sources_command,
 ):
     main.add_command(command)
 
