@@ -336,7 +336,7 @@ class SchedulerService:
         report = sync_jobs(self._scheduler, scan, policy=policy, now=now)
         self._log_sync(report, scan, trigger=trigger)
         self._metrics.scheduled.set(len(self._scheduler.get_jobs()))
-        self._metrics.seed_problems.set(len(scan.errors))
+        self._metrics.seed_problems.set(len({e.path for e in scan.errors}))
         return report
 
     def _log_sync(self, report: SyncReport, scan: SeedScan, *, trigger: str) -> None:
@@ -366,7 +366,7 @@ class SchedulerService:
         if trigger == "SIGHUP" or report.changed or new:
             log.info(
                 "seeds rescanned trigger=%s sources=%d scheduled=%d added=%s rescheduled=%s "
-                "updated=%s removed=%s invalid=%d",
+                "updated=%s removed=%s invalid_files=%d",
                 trigger,
                 len(scan.seeds),
                 len(self._scheduler.get_jobs()),
@@ -374,7 +374,7 @@ class SchedulerService:
                 ",".join(report.rescheduled) or "-",
                 ",".join(report.updated) or "-",
                 ",".join(report.removed) or "-",
-                len(report.problems),
+                len({e.path for e in report.problems}),
             )
 
     def _log_job(self, what: str, source: str) -> None:

@@ -245,7 +245,7 @@ def test_seed_edits_are_picked_up_on_sighup_keeping_the_last_good_version(
 
     svc.wait_for(
         "seeds rescanned trigger=SIGHUP sources=2 scheduled=3 added=weihai-mzj "
-        "rescheduled=lanzhou-mzj updated=- removed=- invalid=1"
+        "rescheduled=lanzhou-mzj updated=- removed=- invalid_files=1"
     )
     invalid = svc.wait_for(
         r"seed invalid file=(\S+); keeping the last good version of "
