@@ -94,6 +94,8 @@ class Document(Base):
         Index("ix_documents_published", "published"),
         Index("ix_documents_first_seen_at", "first_seen_at"),
         Index("ix_documents_last_changed_at", "last_changed_at"),
+        Index("ix_documents_duplicate_of_id", "duplicate_of_id"),
+        Index("ix_documents_moved_from_id", "moved_from_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -146,6 +148,25 @@ class Version(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
 
     document: Mapped[Document] = relationship(back_populates="versions", lazy="raise")
+
+
+class DocumentBand(Base):
+    """One 16-bit band of a document's simhash, so near-duplicates are found by index.
+
+    Only documents long enough to be compared (archive.copies.MIN_CHARS) have bands.
+    """
+
+    __tablename__ = "document_bands"
+    __table_args__ = (Index("ix_document_bands_band_value", "band", "value"),)
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+# The full-text index, `document_search`, is not a model: it is an FTS5 virtual table on
+# SQLite and a tsvector table on PostgreSQL, created by migration 0002 and used through
+# archive.search.
 
 
 class Attachment(Base):

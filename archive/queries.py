@@ -1,4 +1,4 @@
-"""The archive's read side: documents by date, a page as of a time, history and runs."""
+"""The archive's read side: documents by date and text, a page as of a time, history and runs."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from archive.errors import UnknownDocument
+from archive import asof
+from archive.errors import BadQuery, UnknownDocument
 from archive.models import Attachment, CrawlRun, Document, Event, RunProblem, Version
+from archive.search import contains_terms, matching_ids, snippet
+from archive.segment import query_terms
 from archive.timeparse import format_date, format_time
 
 
@@ -30,6 +33,30 @@ class DocumentFilter:
     status: str | None = None
     kind: str | None = None
     year: int | None = None
+    text: str | None = None
+    as_of: dt.datetime | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentHit:
+    """A document a query found: with --as-of, its version and status at that time; with
+    --text, a snippet of its text around the first word found."""
+
+    document: Document
+    version: Version | None = None
+    status: str
+    last_seen: dt.datetime
+    snippet: str | None = None
+
+
+def _terms(f: DocumentFilter) -> list[str]:
+    if f.text is None:
+        return []
+    terms = query_terms(f.text)
+    if not terms:
+        raise BadQuery("--text", f"{f.text!r} holds no words to search for")
+    return terms
 
 
 def _filtered(query: Select[Any], f: DocumentFilter) -> Select[Any]:
@@ -48,7 +75,7 @@ def _filtered(query: Select[Any], f: DocumentFilter) -> Select[Any]:
         conditions.append(Document.first_seen_at >= f.first_seen_from)
     if f.first_seen_to:
         conditions.append(Document.first_seen_at <= f.first_seen_to)
-    if f.status:
+    if f.status and f.as_of is None:
         conditions.append(Document.status == f.status)
     if f.kind:
         conditions.append(Document.report_kind == f.kind)
@@ -57,12 +84,88 @@ def _filtered(query: Select[Any], f: DocumentFilter) -> Select[Any]:
     return query.where(*conditions) if conditions else query
 
 
+def _newest_first(query: Select[Any]) -> Select[Any]:
+    return query.order_by(Document.published.desc().nulls_last(), Document.id)
+
+
 def find_documents(s: Session, f: DocumentFilter) -> list[Document]:
-    """Documents matching the filter, newest publication first."""
-    query = _filtered(select(Document), f).order_by(
-        Document.published.desc().nulls_last(), Document.id
+    """Documents matching the filter, newest publication first (as they are now)."""
+    return [hit.document for hit in query_documents(s, f)]
+
+
+def query_documents(s: Session, f: DocumentFilter) -> list[DocumentHit]:
+    """Documents matching the filter, newest publication first.
+
+    With f.as_of, the archive as it stood then: documents first seen by then, each with the
+    version current then; gone ones are left out unless f.status asks for them. With f.text,
+    every word of it must occur: in the latest text (through the full-text index), or with
+    f.as_of, in the text current then (read from the versions).
+    """
+    terms = _terms(f)
+    if f.as_of is not None:
+        return _query_as_of(s, f, f.as_of, terms)
+    query = _newest_first(_filtered(select(Document), f))
+    if terms:
+        dialect = s.get_bind().dialect.name
+        query = query.where(Document.id.in_(matching_ids(dialect, terms)))
+    if f.limit is not None:
+        query = query.limit(f.limit)
+    docs = list(s.execute(query).scalars())
+    texts: dict[int, str] = {}
+    if terms and docs:
+        rows = s.execute(
+            select(Version.document_id, Version.text)
+            .join(Document, Document.id == Version.document_id)
+            .where(Version.document_id.in_([d.id for d in docs]))
+            .where(Version.n == Document.version_count)
+        ).all()
+        texts = {doc_id: body for doc_id, body in rows}
+    return [
+        DocumentHit(
+            document=d,
+            status=d.status,
+            last_seen=d.last_seen_at,
+            snippet=snippet(texts.get(d.id, ""), terms) if terms else None,
+        )
+        for d in docs
+    ]
+
+
+def _query_as_of(
+    s: Session, f: DocumentFilter, at: dt.datetime, terms: list[str]
+) -> list[DocumentHit]:
+    status = asof.status_at(at).label("status_at")
+    query = (
+        select(Document, Version, status)
+        .join(
+            Version,
+            (Version.document_id == Document.id) & (Version.n == asof.version_n_at(at)),
+        )
+        .where(Document.first_seen_at <= at)
     )
-    return list(s.execute(query).scalars())
+    query = _newest_first(_filtered(query, f))
+    query = query.where(status == (f.status or "live"))
+    if f.limit is not None and not terms:
+        query = query.limit(f.limit)
+    found: list[tuple[Document, Version, str]] = []
+    for doc, version, state in s.execute(query).tuples():
+        if terms and not contains_terms(version.text, terms):
+            continue
+        found.append((doc, version, state))
+        if f.limit is not None and len(found) >= f.limit:
+            break
+    versions = {doc.id: version for doc, version, _ in found}
+    seen = asof.last_seen_by(s, [doc for doc, _, _ in found], versions, at)
+    return [
+        DocumentHit(
+            document=doc,
+            version=version,
+            status=state,
+            last_seen=seen[doc.id],
+            snippet=snippet(version.text, terms) if terms else None,
+        )
+        for doc, version, state in found
+    ]
 
 
 def find_document(s: Session, ref: str) -> Document:
@@ -95,7 +198,56 @@ def attachments_of(s: Session, doc_ids: Sequence[int]) -> dict[int, list[Attachm
     return found
 
 
-def document_json(doc: Document, attachments: Sequence[Attachment] = ()) -> dict[str, Any]:
+def moved_to_of(s: Session, doc_ids: Sequence[int]) -> dict[int, int]:
+    """For documents that moved, the id of the document at their new URL."""
+    if not doc_ids:
+        return {}
+    rows = s.execute(
+        select(Document.moved_from_id, Document.id)
+        .where(Document.moved_from_id.in_(doc_ids))
+        .order_by(Document.id)
+    ).all()
+    return {old: new for old, new in rows}
+
+
+def duplicates_of(s: Session, doc_id: int) -> list[int]:
+    """Ids of the documents marked as later copies of this one."""
+    return list(
+        s.execute(
+            select(Document.id).where(Document.duplicate_of_id == doc_id).order_by(Document.id)
+        ).scalars()
+    )
+
+
+def hit_json(
+    hit: DocumentHit, attachments: Sequence[Attachment] = (), *, moved_to: int | None = None
+) -> dict[str, Any]:
+    """A query result: the document object, as it stood at --as-of if one was given."""
+    out = document_json(hit.document, attachments, moved_to=moved_to)
+    out["status"] = hit.status
+    out["last_seen"] = format_time(hit.last_seen)
+    if hit.version is not None:
+        v = hit.version
+        out.update(asof.meta_as_of(v))
+        out["versions"] = v.n
+        out["last_changed"] = format_time(v.fetched_at)
+        out["version"] = version_json(v)
+    if hit.snippet is not None:
+        out["snippet"] = hit.snippet
+    return out
+
+
+def hits_json(s: Session, hits: Sequence[DocumentHit]) -> list[dict[str, Any]]:
+    """Query results with their attachments and move links, in three queries."""
+    ids = [h.document.id for h in hits]
+    atts = attachments_of(s, ids)
+    moved = moved_to_of(s, ids)
+    return [hit_json(h, atts[h.document.id], moved_to=moved.get(h.document.id)) for h in hits]
+
+
+def document_json(
+    doc: Document, attachments: Sequence[Attachment] = (), *, moved_to: int | None = None
+) -> dict[str, Any]:
     """The document object of the CLI contract."""
     return {
         "id": doc.id,
@@ -114,6 +266,8 @@ def document_json(doc: Document, attachments: Sequence[Attachment] = ()) -> dict
         "last_changed": format_time(doc.last_changed_at),
         "versions": doc.version_count,
         "duplicate_of": doc.duplicate_of_id,
+        "moved_from": doc.moved_from_id,
+        "moved_to": moved_to,
         "attachments": [{"name": a.name, "url": a.url} for a in attachments],
     }
 
@@ -150,7 +304,9 @@ def history_json(s: Session, doc: Document) -> dict[str, Any]:
         select(Event).where(Event.document_id == doc.id).order_by(Event.at, Event.id)
     ).scalars()
     return {
-        "document": document_json(doc, attachments_of(s, [doc.id])[doc.id]),
+        "document": document_json(
+            doc, attachments_of(s, [doc.id])[doc.id], moved_to=moved_to_of(s, [doc.id]).get(doc.id)
+        ),
         "versions": [
             {"n": v.n, "fetched_at": format_time(v.fetched_at), "sha256": v.text_sha256}
             for v in versions

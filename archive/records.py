@@ -59,13 +59,21 @@ class Capture:
 
 @dataclass(frozen=True, kw_only=True)
 class PageRecord:
-    """An extracted page, ready to archive."""
+    """An extracted page, ready to archive.
+
+    `search_text` and `simhash` are what archive.textindex.index_text(text) returns. They
+    are optional: a crawler may compute them in a worker process to keep jieba off its
+    event loop; when absent, the archive computes them itself, and only when the page's
+    text changed.
+    """
 
     capture: Capture
     text: str
     meta: PageMeta
     attachments: tuple[AttachmentRef, ...] = ()
     run_id: int | None = None
+    search_text: str | None = None
+    simhash: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,7 +14,9 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive import search
 from archive.blobs import get_blob, put_blob
+from archive.copies import link_copies, move_on_gone
 from archive.db import create_archive_engine, ensure_schema
 from archive.errors import ArchiveError, DatabaseUnavailable
 from archive.models import (
@@ -39,6 +41,8 @@ from archive.records import (
     Sighting,
     SourceInfo,
 )
+from archive.simhash import simhash_of
+from archive.textindex import TextIndex, index_text
 
 RUN_STATUSES = ("ok", "failed", "blocked")
 
@@ -227,6 +231,7 @@ class Archive:
                 s.add(doc)
                 s.flush()
             raw_sha = put_blob(s, cap.raw, sha256=cap.raw_sha256) if changed else None
+            old_title = doc.title
             _apply_meta(doc, record.meta)
             doc.last_seen_at = max(doc.last_seen_at, cap.fetched_at)
             doc.status = "live"
@@ -267,6 +272,20 @@ class Archive:
                         run_id=record.run_id,
                     )
                 )
+                index = _text_index(record, text)
+                s.flush()
+                search.index_document(s, doc.id, title=doc.title, search_text=index.search_text)
+                link_copies(
+                    s,
+                    doc,
+                    text=text,
+                    fingerprint=index.simhash,
+                    new_document=n == 1,
+                    at=cap.fetched_at,
+                    run_id=record.run_id,
+                )
+            elif doc.title != old_title:
+                search.index_title(s, doc.id, title=doc.title)
             _sync_attachments(s, doc.id, record, cap.fetched_at)
             _save_http_state(s, cap)
         if latest_sha is None:
@@ -357,6 +376,7 @@ class Archive:
                     detail=reason,
                 )
             )
+            move_on_gone(s, doc, at=at, run_id=run_id)
             # Forget validators, so that the page's return is fetched in full.
             state = s.get(HttpState, url)
             if state is not None:
@@ -372,6 +392,16 @@ class Archive:
     def count_documents(self) -> int:
         with self._sessions() as s:
             return int(s.execute(select(func.count(Document.id))).scalar_one())
+
+
+def _text_index(record: PageRecord, text: str) -> TextIndex:
+    """The crawler's precomputed index fields, or ours when it sent none."""
+    if record.search_text is None:
+        return index_text(text)
+    simhash = record.simhash
+    if simhash is None:
+        simhash = simhash_of(record.search_text.split())
+    return TextIndex(search_text=record.search_text, simhash=simhash)
 
 
 def _sight(s: Session, sighting: Sighting) -> Outcome:

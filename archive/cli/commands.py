@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from archive.asof import last_seen_by, status_of
 from archive.cli.options import (
     common_options,
     date_arg,
@@ -24,16 +25,19 @@ from archive.diff import diff_texts
 from archive.errors import UnknownDocument
 from archive.queries import (
     DocumentFilter,
-    attachments_of,
+    DocumentHit,
     document_json,
+    duplicates_of,
     find_document,
-    find_documents,
     find_runs,
     get_version,
     history_json,
+    hits_json,
+    query_documents,
     version_as_of,
     version_json,
 )
+from archive.segment import query_terms
 from archive.timeparse import format_time
 
 
@@ -96,68 +100,87 @@ def runs_command(db: str, seeds: str, source: str | None, as_json: bool) -> None
     _console().print(table if runs else "no runs yet")
 
 
+def filter_options(func: Any) -> Any:
+    """The document filters of `query`, shared with `export`."""
+    options = [
+        click.option("--source", help="Only documents of this source id."),
+        click.option(
+            "--published-from", metavar="DATE", help="Published on or after (YYYY-MM-DD)."
+        ),
+        click.option("--published-to", metavar="DATE", help="Published on or before (YYYY-MM-DD)."),
+        click.option("--changed-from", metavar="T", help="Last changed at or after T (ISO 8601)."),
+        click.option("--changed-to", metavar="T", help="Last changed at or before T."),
+        click.option("--first-seen-from", metavar="T", help="First archived at or after T."),
+        click.option("--first-seen-to", metavar="T", help="First archived at or before T."),
+        click.option("--status", type=click.Choice(["live", "gone"]), help="live or gone."),
+        click.option("--kind", help="Report kind, e.g. 法治政府建设年度报告."),
+        click.option("--year", type=int, help="Year the report covers, e.g. 2023."),
+        click.option("--text", metavar="WORDS", help="Full-text search: every word must occur."),
+        click.option(
+            "--as-of",
+            metavar="T",
+            help="The archive as it stood at T: documents seen by then, their version then.",
+        ),
+        click.option("--limit", type=int, metavar="N", help="At most N documents."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def document_filter(params: dict[str, Any]) -> DocumentFilter:
+    """A DocumentFilter from the options filter_options() defines; bad values exit 2."""
+    return DocumentFilter(
+        source=params["source"],
+        published_from=date_arg(params["published_from"], "--published-from"),
+        published_to=date_arg(params["published_to"], "--published-to"),
+        changed_from=time_arg(params["changed_from"], "--changed-from"),
+        changed_to=time_arg(params["changed_to"], "--changed-to", end=True),
+        first_seen_from=time_arg(params["first_seen_from"], "--first-seen-from"),
+        first_seen_to=time_arg(params["first_seen_to"], "--first-seen-to", end=True),
+        status=params["status"],
+        kind=params["kind"],
+        year=params["year"],
+        text=params["text"],
+        as_of=time_arg(params["as_of"], "--as-of", end=True),
+        limit=positive_int(params["limit"], "--limit"),
+    )
+
+
 @click.command("query")
 @common_options
-@click.option("--source", help="Only documents of this source id.")
-@click.option("--published-from", metavar="DATE", help="Published on or after (YYYY-MM-DD).")
-@click.option("--published-to", metavar="DATE", help="Published on or before (YYYY-MM-DD).")
-@click.option("--changed-from", metavar="T", help="Last changed at or after T (ISO 8601).")
-@click.option("--changed-to", metavar="T", help="Last changed at or before T.")
-@click.option("--first-seen-from", metavar="T", help="First archived at or after T.")
-@click.option("--first-seen-to", metavar="T", help="First archived at or before T.")
-@click.option("--status", type=click.Choice(["live", "gone"]), help="live or gone.")
-@click.option("--kind", help="Report kind, e.g. 法治政府建设年度报告.")
-@click.option("--year", type=int, help="Year the report covers, e.g. 2023.")
+@filter_options
 @json_option
-def query_command(
-    db: str,
-    seeds: str,
-    source: str | None,
-    published_from: str | None,
-    published_to: str | None,
-    changed_from: str | None,
-    changed_to: str | None,
-    first_seen_from: str | None,
-    first_seen_to: str | None,
-    status: str | None,
-    kind: str | None,
-    year: int | None,
-    as_json: bool,
-) -> None:
-    """Documents in the archive, filtered by dates, source, status and kind."""
-    f = DocumentFilter(
-        source=source,
-        published_from=date_arg(published_from, "--published-from"),
-        published_to=date_arg(published_to, "--published-to"),
-        changed_from=time_arg(changed_from, "--changed-from"),
-        changed_to=time_arg(changed_to, "--changed-to", end=True),
-        first_seen_from=time_arg(first_seen_from, "--first-seen-from"),
-        first_seen_to=time_arg(first_seen_to, "--first-seen-to", end=True),
-        status=status,
-        kind=kind,
-        year=year,
-    )
+def query_command(db: str, seeds: str, as_json: bool, **params: Any) -> None:
+    """Documents in the archive, filtered by dates, source, status, kind and text."""
+    f = document_filter(params)
     with open_archive(db) as archive, archive.session() as s:
-        docs = find_documents(s, f)
-        atts = attachments_of(s, [d.id for d in docs])
-        rows = [document_json(d, atts[d.id]) for d in docs]
+        rows = hits_json(s, query_documents(s, f))
     if as_json:
         emit_json(rows)
         return
-    table = Table("id", "published", "source", "status", "versions", "title", box=None)
+    terms = query_terms(f.text) if f.text else []
+    columns = ["id", "published", "source", "status", "versions", "title"]
+    table = Table(*columns, *(["snippet"] if terms else []), box=None)
     for r in rows:
-        table.add_row(
+        cells: list[Any] = [
             str(r["id"]),
             r["published"] or "-",
             r["source"],
             Text(r["status"], style="red" if r["status"] == "gone" else ""),
             str(r["versions"]),
             r["title"] or r["url"],
-        )
+        ]
+        if terms:
+            snippet = Text(r.get("snippet") or "")
+            snippet.highlight_words(terms, style="bold yellow", case_sensitive=False)
+            cells.append(snippet)
+        table.add_row(*cells)
     console = _console()
     console.print(table if rows else "no documents match")
     if rows:
-        console.print(f"{len(rows)} documents", style="dim")
+        when = f" as of {format_time(f.as_of)}" if f.as_of else ""
+        console.print(f"{len(rows)} documents{when}", style="dim")
 
 
 @click.command("show")
@@ -174,8 +197,20 @@ def show_command(db: str, seeds: str, doc: str, as_of: str | None, as_json: bool
         if version is None:
             when = f" at {format_time(at)}" if at else ""
             raise UnknownDocument(f"document {document.id} had no archived version{when}")
-        out: dict[str, Any] = document_json(document, attachments_of(s, [document.id])[document.id])
+        if at:
+            hit = DocumentHit(
+                document=document,
+                version=version,
+                status=status_of(s, document, at),
+                last_seen=last_seen_by(s, [document], {document.id: version}, at)[document.id],
+            )
+        else:
+            hit = DocumentHit(
+                document=document, status=document.status, last_seen=document.last_seen_at
+            )
+        (out,) = hits_json(s, [hit])
         out["version"] = version_json(version)
+        out["duplicates"] = duplicates_of(s, document.id)
         out["text"] = version.text
     if as_json:
         emit_json(out)
@@ -189,11 +224,19 @@ def show_command(db: str, seeds: str, doc: str, as_of: str | None, as_json: bool
         ("索引号", "index_number"),
         ("发布机构", "publisher"),
         ("status", "status"),
+        ("duplicate of", "duplicate_of"),
+        ("moved from", "moved_from"),
+        ("moved to", "moved_to"),
+        ("duplicates", "duplicates"),
     ):
         if out.get(key):
-            console.print(f"{label}: {out[key]}", style="dim")
+            value = out[key]
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+            console.print(f"{label}: {shown}", style="dim")
     v = out["version"]
-    console.print(f"version {v['n']} of {out['versions']}, fetched {v['fetched_at']}", style="dim")
+    of = f"of {document.version_count}"
+    when = f", current at {format_time(at)}" if at else ""
+    console.print(f"version {v['n']} {of}, fetched {v['fetched_at']}{when}", style="dim")
     for a in out["attachments"]:
         console.print(f"attachment: {a['name']} <{a['url']}>", style="dim")
     console.print()

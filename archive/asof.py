@@ -1,0 +1,91 @@
+"""The archive as it stood at a time T: which documents existed, their status and version.
+
+A document existed at T if it was first seen by T. Its version at T is the last one fetched
+at or before T; its status at T is that of its last gone/back event at or before T (live if
+none). Documents' metadata columns hold the latest values, so what a document said about
+itself at T (title, dates, 文号) is read from its version's stored metadata instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import Session
+
+from archive.models import Document, Event, Version
+
+# Event kinds that are sightings of a live page, for "last seen" at T.
+_SIGHTINGS = ("first_seen", "changed", "back")
+_META_FIELDS = (
+    "title",
+    "published",
+    "doc_number",
+    "index_number",
+    "publisher",
+    "report_kind",
+    "report_year",
+)
+
+
+def version_n_at(at: dt.datetime) -> Any:
+    """Correlated subquery: the number of a document's version current at `at`."""
+    return (
+        select(func.max(Version.n))
+        .where(Version.document_id == Document.id, Version.fetched_at <= at)
+        .correlate(Document)
+        .scalar_subquery()
+    )
+
+
+def status_at(at: dt.datetime) -> ColumnElement[str]:
+    """SQL expression: 'gone' if a document's last gone/back event by `at` is gone, else 'live'."""
+    last = (
+        select(Event.kind)
+        .where(Event.document_id == Document.id, Event.kind.in_(("gone", "back")), Event.at <= at)
+        .order_by(Event.at.desc(), Event.id.desc())
+        .limit(1)
+        .correlate(Document)
+        .scalar_subquery()
+    )
+    return case((last == "gone", "gone"), else_="live")
+
+
+def status_of(s: Session, doc: Document, at: dt.datetime) -> str:
+    """A document's status at a time."""
+    return str(s.execute(select(status_at(at)).where(Document.id == doc.id)).scalar_one())
+
+
+def last_seen_by(
+    s: Session, docs: Sequence[Document], versions: dict[int, Version], at: dt.datetime
+) -> dict[int, dt.datetime]:
+    """When each document was last known to be live, by `at`.
+
+    The archive keeps only the latest sighting, so for a document seen since `at` this is
+    the latest fact it can prove by then: its version's fetch or a later back event.
+    """
+    later = [d.id for d in docs if d.last_seen_at > at]
+    events: dict[int, dt.datetime] = {}
+    if later:
+        rows = s.execute(
+            select(Event.document_id, func.max(Event.at))
+            .where(Event.document_id.in_(later), Event.kind.in_(_SIGHTINGS), Event.at <= at)
+            .group_by(Event.document_id)
+        ).all()
+        events = {doc_id: when for doc_id, when in rows}
+    out = {}
+    for d in docs:
+        if d.last_seen_at <= at:
+            out[d.id] = d.last_seen_at
+        else:
+            fetched = versions[d.id].fetched_at
+            out[d.id] = max(fetched, events.get(d.id, fetched))
+    return out
+
+
+def meta_as_of(version: Version) -> dict[str, Any]:
+    """The document fields a version's stored metadata gives (None values omitted)."""
+    meta = version.meta or {}
+    return {k: meta[k] for k in _META_FIELDS if meta.get(k) is not None}
