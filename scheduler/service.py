@@ -32,7 +32,6 @@ from zoneinfo import ZoneInfo
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
 from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive import Archive, ArchiveError, SourceInfo
@@ -53,6 +52,7 @@ from scheduler.jobs import (
 from scheduler.launcher import CrawlLauncher, RunOutcome
 from scheduler.lock import SchedulerLock, acquire, lock_for
 from scheduler.metrics import METRICS_HOST, SchedulerMetrics
+from scheduler.resilient import ResilientScheduler
 from scheduler.runs import last_successes
 
 log = logging.getLogger("gongkai.schedule")
@@ -90,7 +90,7 @@ class SchedulerService:
         self._reload = threading.Event()
         self._stop_signal = "none"
         self._reported: set[str] = set()
-        self._scheduler: BackgroundScheduler | None = None
+        self._scheduler: ResilientScheduler | None = None
         self._archive: Archive | None = None
         self._metrics = SchedulerMetrics()
 
@@ -172,7 +172,7 @@ class SchedulerService:
             executor = CrawlExecutor(
                 lambda job, at: self._run_job(launcher, job, at), max_parallel=opts.max_parallel
             )
-            scheduler = BackgroundScheduler(
+            scheduler = ResilientScheduler(
                 jobstores={
                     "default": SQLAlchemyJobStore(
                         engine=create_archive_engine(opts.db_url), tablename=JOBS_TABLE
