@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from archive.cli.check import check_command
 from archive.cli.commands import (
     diff_command,
     history_command,
@@ -16,6 +17,7 @@ from archive.cli.commands import (
     runs_command,
     show_command,
 )
+from archive.cli.export import export_command
 from archive.errors import ArchiveError, BadQuery
 from crawler.cli.crawl import crawl_command
 from crawler.cli.demo import demo_command
@@ -72,6 +74,8 @@ for command in (
     show_command,
     history_command,
     diff_command,
+    export_command,
+    check_command,
     demo_command,
     extract_command,
     schedule_command,
