@@ -148,7 +148,7 @@ def _query_as_of(
     if f.limit is not None and not terms:
         query = query.limit(f.limit)
     found: list[tuple[Document, Version, str]] = []
-    for doc, version, state in s.execute(query).tuples():
+    for doc, version, state in s.execute(query).all():
         if terms and not contains_terms(version.text, terms):
             continue
         found.append((doc, version, state))

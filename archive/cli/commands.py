@@ -160,22 +160,21 @@ def query_command(db: str, seeds: str, as_json: bool, **params: Any) -> None:
         emit_json(rows)
         return
     terms = query_terms(f.text) if f.text else []
-    columns = ["id", "published", "source", "status", "versions", "title"]
-    table = Table(*columns, *(["snippet"] if terms else []), box=None)
+    table = Table("id", "published", "source", "status", "versions", "title", box=None)
     for r in rows:
-        cells: list[Any] = [
+        table.add_row(
             str(r["id"]),
             r["published"] or "-",
             r["source"],
             Text(r["status"], style="red" if r["status"] == "gone" else ""),
             str(r["versions"]),
             r["title"] or r["url"],
-        ]
+        )
         if terms:
-            snippet = Text(r.get("snippet") or "")
+            # The snippet on a line of its own, under its document, so it is never wrapped.
+            snippet = Text(r.get("snippet") or "", style="dim")
             snippet.highlight_words(terms, style="bold yellow", case_sensitive=False)
-            cells.append(snippet)
-        table.add_row(*cells)
+            table.add_row("", "", "", "", "", snippet)
     console = _console()
     console.print(table if rows else "no documents match")
     if rows:
