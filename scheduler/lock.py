@@ -269,11 +269,10 @@ def acquire(
     """
     told = False
     while not lock.try_acquire():
-        holder = lock.holder()
         if not wait:
-            raise SchedulerLocked(lock.archive, holder)
+            raise SchedulerLocked(lock.archive, lock.holder())
         if not told:
-            on_wait(holder)
+            on_wait(lock.holder())
             told = True
         if stop.wait(WAIT_POLL_S):
             return False

@@ -134,6 +134,8 @@ class SchedulerService:
                 try:
                     log.info("lock acquired archive=%s", lock.archive)
                     self._archive = archive
+                    if opts.wait:
+                        scan = scan_seeds(opts.seeds_path)  # as they are now, after the wait
                     return self._serve(lock, scan)
                 finally:
                     lock.release()

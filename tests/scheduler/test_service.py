@@ -169,16 +169,17 @@ def test_sigterm_lets_short_crawls_finish_stops_long_ones_and_exits_0(
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     write_seed(seeds, portal, "lanzhou-mzj", schedule=schedule)
-    # About 10 pages 1.5 s apart: still crawling when the grace runs out.
-    slow = write_seed(seeds, portal, "weihai-mzj", schedule=schedule, delay=1.5)
-    svc = service("--db", sqlite_url, "--seeds", str(seeds), "--stop-grace", "8")
+    # Requests 1 s apart: about 17 s in all, the first document after about 6 s, so it is
+    # part-way when the grace runs out.
+    slow = write_seed(seeds, portal, "weihai-mzj", schedule=schedule, delay=1.0)
+    svc = service("--db", sqlite_url, "--seeds", str(seeds), "--stop-grace", "12")
     svc.wait_for("run started source=lanzhou-mzj")
     slow_pid = int(svc.wait_for(r"run started source=weihai-mzj .* pid=(\d+)").group(1))
     svc.send(signal.SIGTERM)
 
     assert svc.wait() == 0
     assert svc.matches("stopping signal=SIGTERM running=lanzhou-mzj,weihai-mzj")
-    assert svc.matches("stopping crawls source=weihai-mzj after=8s grace")
+    assert svc.matches("stopping crawls source=weihai-mzj after=12s grace")
     assert _pid_gone(slow_pid)
     runs = {r["source"]: r for r in runs_of(sqlite_url)}
     assert runs["lanzhou-mzj"]["status"] == "ok"
