@@ -142,30 +142,24 @@ class CrawlLauncher:
         command = [sys.executable, "-m", "scheduler.cli.main", "crawl", seed.id]
         command += ["--quiet", "--max-parallel", "1"]
         # Started and registered under the lock, so shutdown sees every child there is.
+        child: CrawlChild | None = None
+        failure = ""
         with self._lock:
             if self._closed:
                 log.info("run not started source=%s reason=shutting down", seed.id)
                 return None
             try:
-                with stderr_path.open("wb") as stderr:
-                    proc = subprocess.Popen(
-                        command,
-                        env=env,
-                        stdin=subprocess.DEVNULL,
-                        stdout=subprocess.DEVNULL,
-                        stderr=stderr,
-                        start_new_session=True,
-                    )
+                child = CrawlChild(seed.id, _spawn(command, env=env, stderr_path=stderr_path))
             except OSError as exc:
-                proc, failure = None, f"could not start the crawl process: {exc}"
-            if proc is not None:
-                child = CrawlChild(seed.id, proc)
+                failure = f"could not start the crawl process: {exc}"
+            else:
                 self._children[seed.id] = child
-        if proc is None:
+        if child is None:
             record = fail_runs(
                 self.archive, seed, after_id=before, started_at=started_at, message=failure
             )
             return self._finish(seed, record, duration_s=0.0, stopped=None)
+        proc = child.proc
         self.metrics.running.inc()
         late = (started_at - scheduled_for).total_seconds()
         log.info(
@@ -223,7 +217,7 @@ class CrawlLauncher:
         """The run as it should stand in the archive, closing it if the child could not,
         and why the service stopped it (None when the child ended by itself)."""
         code = child.proc.returncode
-        rows = runs_after(self.archive, seed.id, after_id)
+        rows = runs_after(self.archive, seed.id, after_id=after_id)
         closed = bool(rows) and all(r.status != "running" for r in rows)
         if code == 0 and closed:
             # It finished, even if a stop request crossed its exit.
@@ -282,6 +276,21 @@ class CrawlLauncher:
             message=record.message,
             duration_s=duration_s,
             stopped=stopped,
+        )
+
+
+def _spawn(
+    command: list[str], *, env: dict[str, str], stderr_path: Path
+) -> subprocess.Popen[bytes]:
+    """Start a crawl child in its own session, its stderr in a file."""
+    with stderr_path.open("wb") as stderr:
+        return subprocess.Popen(
+            command,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
         )
 
 

@@ -57,7 +57,7 @@ def last_run_id(archive: Archive, source_id: str) -> int:
     return int(value or 0)
 
 
-def runs_after(archive: Archive, source_id: str, after_id: int) -> list[RunRecord]:
+def runs_after(archive: Archive, source_id: str, *, after_id: int) -> list[RunRecord]:
     """Runs of a source opened after a given run id, oldest first."""
     with archive.session() as s:
         rows = s.execute(
@@ -81,7 +81,7 @@ def fail_runs(
     Rows the child opened are closed (even one it closed itself, which was cut short); if it
     opened none, a row is written so the failed run still shows in `gongkai runs`.
     """
-    rows = runs_after(archive, seed.id, after_id)
+    rows = runs_after(archive, seed.id, after_id=after_id)
     if not rows:
         archive.sync_sources(
             [SourceInfo(id=seed.id, name=seed.name, cms=seed.cms, schedule=seed.schedule)]
@@ -99,7 +99,7 @@ def fail_runs(
         ]
     for row in rows:
         archive.finish_run(row.run_id, status="failed", counts=row.counts, message=message)
-    return runs_after(archive, seed.id, after_id)[-1]
+    return runs_after(archive, seed.id, after_id=after_id)[-1]
 
 
 def last_runs(archive: Archive) -> dict[str, RunRecord]:

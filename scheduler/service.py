@@ -172,7 +172,8 @@ class SchedulerService:
                 db_url=opts.db_url, archive=archive, workdir=Path(workdir), metrics=metrics
             )
             executor = CrawlExecutor(
-                lambda job, at: self._run_job(launcher, job, at), max_parallel=opts.max_parallel
+                lambda job, at: self._run_job(launcher, job=job, scheduled_for=at),
+                max_parallel=opts.max_parallel,
             )
             scheduler = ResilientScheduler(
                 jobstores={
@@ -300,7 +301,7 @@ class SchedulerService:
     # -- jobs ---------------------------------------------------------------------------
 
     def _run_job(
-        self, launcher: CrawlLauncher, job: Job, scheduled_for: dt.datetime
+        self, launcher: CrawlLauncher, *, job: Job, scheduled_for: dt.datetime
     ) -> RunOutcome | None:
         return launcher.run(job_seed(job), scheduled_for=scheduled_for)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 import re
 import signal
 import sqlite3
@@ -223,6 +224,22 @@ def test_a_timeout_kills_the_crawl_and_is_recorded(
     assert run["status"] == "failed"
     assert run["message"].startswith("timeout")
     assert run["finished_at"] is not None
+    assert svc.stop() == 0
+
+
+def test_a_crawl_killed_from_outside_is_recorded_as_failed(
+    portal: Portal, tmp_path: Path, sqlite_url: str, service: Service
+) -> None:
+    schedule, _ = at_seconds(4)
+    seeds = write_seeds(tmp_path / "seeds", portal, ["weihai-mzj"], schedule=schedule, delay=1.0)
+    svc = service("--db", sqlite_url, "--seeds", str(seeds))
+    pid = int(svc.wait_for(r"run started source=weihai-mzj .* pid=(\d+)").group(1))
+    wait_until(lambda: runs_of(sqlite_url), what="the child's run row")
+    os.kill(pid, signal.SIGKILL)  # as the OOM killer would
+    svc.wait_for("run finished source=weihai-mzj .* status=failed")
+    (run,) = runs_of(sqlite_url)
+    assert run["status"] == "failed"
+    assert run["message"].startswith("the crawl process was killed by SIGKILL without finishing")
     assert svc.stop() == 0
 
 
