@@ -22,7 +22,7 @@ from archive.search import TABLE
 
 
 def _sqlite_checks(s: Session) -> list[str]:
-    problems = []
+    problems: list[str] = []
     verdict = [row[0] for row in s.execute(text("PRAGMA integrity_check"))]
     if verdict != ["ok"]:
         problems.extend(f"SQLite integrity_check: {v}" for v in verdict)

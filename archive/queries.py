@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -59,7 +59,10 @@ def _terms(f: DocumentFilter) -> list[str]:
     return terms
 
 
-def _filtered(query: Select[Any], f: DocumentFilter) -> Select[Any]:
+Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
+
+
+def _filtered(query: Q, f: DocumentFilter) -> Q:
     conditions = []
     if f.source:
         conditions.append(Document.source_id == f.source)
@@ -84,7 +87,7 @@ def _filtered(query: Select[Any], f: DocumentFilter) -> Select[Any]:
     return query.where(*conditions) if conditions else query
 
 
-def _newest_first(query: Select[Any]) -> Select[Any]:
+def _newest_first(query: Q) -> Q:
     return query.order_by(Document.published.desc().nulls_last(), Document.id)
 
 
@@ -148,7 +151,10 @@ def _query_as_of(
     if f.limit is not None and not terms:
         query = query.limit(f.limit)
     found: list[tuple[Document, Version, str]] = []
-    for doc, version, state in s.execute(query).all():
+    doc: Document
+    version: Version
+    state: str
+    for doc, version, state in s.execute(query):
         if terms and not contains_terms(version.text, terms):
             continue
         found.append((doc, version, state))
@@ -207,7 +213,7 @@ def moved_to_of(s: Session, doc_ids: Sequence[int]) -> dict[int, int]:
         .where(Document.moved_from_id.in_(doc_ids))
         .order_by(Document.id)
     ).all()
-    return {old: new for old, new in rows}
+    return {old: new for old, new in rows if old is not None}
 
 
 def duplicates_of(s: Session, doc_id: int) -> list[int]:

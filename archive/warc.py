@@ -18,7 +18,7 @@ import io
 import json
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
@@ -71,7 +71,7 @@ def _status_line(status: int) -> str:
 class ArchiveWarcWriter:
     """Writes captures as WARC records to a binary stream (gzip per record if asked)."""
 
-    def __init__(self, stream: BinaryIO, *, gzip: bool, software: str) -> None:
+    def __init__(self, stream: IO[bytes], *, gzip: bool, software: str) -> None:
         self._writer = WARCWriter(stream, gzip=gzip)
         self.records = 0
         info = self._writer.create_warcinfo_record(
