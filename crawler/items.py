@@ -18,6 +18,7 @@ class FetchedPage:
     fetched_at: dt.datetime
     listed_title: str | None = None
     listed_date: str | None = None
+    cms: str | None = None  # the family whose listing named the page: a hint for extraction
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,6 +29,19 @@ class UnchangedPage:
     url: str
     fetched_at: dt.datetime
     headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FetchedAttachment:
+    """A file linked from an archived document, downloaded in full."""
+
+    source_id: str
+    document_url: str
+    url: str
+    name: str
+    body: bytes
+    content_type: str | None
+    fetched_at: dt.datetime
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,5 +1,9 @@
 """Downloader middlewares of the gongkai project.
 
+HaltWhenBlockedMiddleware drops every request still queued once the run has met an anti-bot
+wall: Scrapy closes the spider, but requests already handed to the downloader would still be
+sent, and a walled site must not be asked again.
+
 BackoffRetryMiddleware replaces Scrapy's RetryMiddleware: the same retry decisions (timeouts,
 dropped connections, HTTP 5xx/408/429; RETRY_TIMES), but each retry waits first, twice as
 long as the one before, so that a struggling site is not hammered. The wait is a reactor
@@ -13,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task
@@ -24,6 +29,23 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 log = logging.getLogger("gongkai.crawl")
+
+
+class HaltWhenBlockedMiddleware:
+    """Refuses every request of a spider whose session says the run is blocked."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        session = getattr(self.crawler.spider, "session", None)
+        blocked = getattr(session, "blocked", None)
+        if blocked:
+            raise IgnoreRequest(f"not sent: the run is blocked ({blocked})")
 
 
 def backoff_delay(

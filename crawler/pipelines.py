@@ -1,33 +1,54 @@
 """ArchivePipeline: turns the spider's items into archive writes.
 
-A page whose raw bytes hash the same as its last fetch is only sighted: no decoding, no
-extraction, no version. Anything else is extracted and handed to the archive, which writes
-a version only if the normalised text changed. A failed archive write stops the crawl.
+A page answered 304, or whose raw bytes hash the same as its last fetch, is only sighted: no
+decoding, no extraction, no version; sightings are written in batches. Anything else is
+decoded, extracted and indexed in a worker process (crawler.workers) and handed to the
+archive, which writes a version only if the normalised text changed; its attachments are then
+downloaded and stored. A failed archive write stops the crawl.
 """
 
 from __future__ import annotations
 
 import logging
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from archive import ArchiveError, AttachmentRef, Capture, PageMeta, PageRecord
+from archive import (
+    ArchiveError,
+    AttachmentFile,
+    AttachmentRef,
+    Capture,
+    HttpStateView,
+    PageMeta,
+    PageRecord,
+    Sighting,
+)
 from archive.normalize import sha256_hex
-from crawler.extract import Extraction, decode_html, extract_report
-from crawler.items import FetchedPage, GonePage, Problem, UnchangedPage
+from crawler.attachments import is_download_url
+from crawler.errors import ExtractionError
+from crawler.extract import Extraction
+from crawler.items import FetchedAttachment, FetchedPage, GonePage, Problem, UnchangedPage
 from crawler.session import CrawlSession
+from crawler.workers import PageWork, WorkerPool
 
 log = logging.getLogger("gongkai.archive")
 
+SIGHTING_BATCH = 200
 
-def page_record(
-    item: FetchedPage, extraction: Extraction, *, raw_sha256: str, run_id: int
-) -> PageRecord:
+
+def lower_headers(headers: dict[str, str]) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers.items()}
+
+
+def page_record(item: FetchedPage, work: PageWork, *, raw_sha256: str, run_id: int) -> PageRecord:
     """The archive's view of an extracted page."""
-    headers = {k.lower(): v for k, v in item.headers.items()}
+    extraction: Extraction = work.extraction
+    headers = lower_headers(item.headers)
     return PageRecord(
         capture=Capture(
             source_id=item.source_id,
@@ -53,92 +74,261 @@ def page_record(
         ),
         attachments=tuple(AttachmentRef(name=a.name, url=a.url) for a in extraction.attachments),
         run_id=run_id,
+        search_text=work.search_text,
+        simhash=work.simhash,
     )
-
-
-def extract_item(item: FetchedPage, cms: str | None) -> Extraction:
-    """Decode and extract a fetched page."""
-    ctype = next((v for k, v in item.headers.items() if k.lower() == "content-type"), None)
-    text, _encoding = decode_html(item.body, content_type=ctype)
-    return extract_report(text, url=item.url, cms=cms)
 
 
 class ArchivePipeline:
     """Writes every item of a ReportSpider crawl through the archive's API."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, *, sighting_batch: int = SIGHTING_BATCH) -> None:
         self.crawler = crawler
+        self.sighting_batch = sighting_batch
+        self.sightings: list[Sighting] = []
+        self.pool: WorkerPool | None = None
+        self.owns_pool = False
+        # set when the archive or the workers failed: nothing more is written after that
+        self.halted: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
-        return cls(crawler)
+        return cls(
+            crawler,
+            sighting_batch=crawler.settings.getint("GONGKAI_SIGHTING_BATCH", SIGHTING_BATCH),
+        )
 
     @property
     def session(self) -> CrawlSession:
         return self.crawler.spider.session  # type: ignore[union-attr]
 
-    def process_item(self, item: Any) -> Any:
+    def open_spider(self) -> None:
+        # `gongkai crawl` shares one pool across its sources; `scrapy crawl` gets its own.
+        pool = getattr(self.crawler.spider, "workers", None)
+        if pool is None:
+            pool = WorkerPool.from_settings(self.crawler.settings)
+            self.owns_pool = True
+        self.pool = pool
+
+    def close_spider(self) -> None:
+        try:
+            self._flush_sightings(self.session)
+        except ArchiveError as exc:
+            self._archive_failed(self.session, exc, close=False)
+        finally:
+            if self.owns_pool and self.pool is not None:
+                self.pool.close()
+
+    async def process_item(self, item: Any) -> Any:
         session = self.session
+        if self.halted:
+            raise DropItem(f"not archived: {self.halted}")
         try:
             if isinstance(item, FetchedPage):
-                self._archive_page(session, item)
+                await self._archive_page(session, item)
             elif isinstance(item, UnchangedPage):
-                session.archive.record_unchanged(
-                    source_id=item.source_id,
+                session.tallies.not_modified += 1
+                headers = lower_headers(item.headers)
+                self._sight(
+                    session,
                     url=item.url,
                     at=item.fetched_at,
-                    run_id=session.run_id,
+                    etag=headers.get("etag"),
+                    last_modified=headers.get("last-modified"),
                 )
-                session.counts.pages += 1
             elif isinstance(item, GonePage):
-                if session.archive.record_gone(
-                    source_id=item.source_id,
-                    url=item.url,
-                    at=item.fetched_at,
-                    reason=item.reason,
-                    run_id=session.run_id,
-                ):
-                    session.counts.gone += 1
-                    log.info(
-                        "gone source=%s url=%s reason=%s", item.source_id, item.url, item.reason
-                    )
+                self._archive_gone(session, item)
+            elif isinstance(item, FetchedAttachment):
+                await self._archive_attachment(session, item)
             elif isinstance(item, Problem):
                 session.problem(url=item.url, kind=item.kind, message=item.message)
             else:
                 raise DropItem(f"not an item gongkai archives: {type(item).__name__}")
         except ArchiveError as exc:
-            # Never carry on past a failed archive write: stop this source's crawl.
-            session.failed = f"archive write failed: {exc}"
-            log.error("archive write failed source=%s: %s", session.source_id, exc)
-            engine = self.crawler.engine
-            if engine is not None:
-                deferred_from_coro(engine.close_spider_async(reason="archive-error"))
+            self._archive_failed(session, exc)
             raise DropItem(f"not archived: {exc}") from exc
+        except BrokenProcessPool as exc:
+            # The workers died (killed, out of memory): nothing more can be extracted.
+            session.failed = self.halted = f"extraction workers stopped: {exc}"
+            self._close(reason="workers-died")
+            raise DropItem(session.failed) from exc
         session.progressed()
         return item
 
-    def _archive_page(self, session: CrawlSession, item: FetchedPage) -> None:
+    # -- pages -----------------------------------------------------------------------
+
+    async def _archive_page(self, session: CrawlSession, item: FetchedPage) -> None:
         raw_sha = sha256_hex(item.body)
         state = session.http_states.get(item.url)
+        headers = lower_headers(item.headers)
         if state is not None and state.raw_sha256 == raw_sha:
-            session.archive.record_unchanged(
-                source_id=item.source_id,
+            session.tallies.same_bytes += 1
+            self._sight(
+                session,
                 url=item.url,
                 at=item.fetched_at,
-                run_id=session.run_id,
+                etag=headers.get("etag"),
+                last_modified=headers.get("last-modified"),
             )
-            session.counts.pages += 1
             return
-        extraction = extract_item(item, session.seed.cms)
-        if not extraction.text.strip():
+        assert self.pool is not None
+        try:
+            work = await self.pool.page(
+                body=item.body,
+                content_type=headers.get("content-type"),
+                url=item.url,
+                cms=item.cms or session.seed.cms,
+            )
+        except BrokenProcessPool:
+            raise
+        except (ExtractionError, Exception) as exc:  # one bad page is that page's problem
             session.problem(
                 url=item.url,
-                kind="empty-text",
-                message="extraction found no body text; nothing archived",
+                kind="extraction",
+                message=f"extraction failed ({type(exc).__name__}: {exc}); nothing archived",
             )
             return
+        session.tallies.extracted += 1
+        if not work.extraction.text.strip():
+            if work.shell:
+                message = work.shell.replace("listing holds no items", "the page holds no text")
+                session.problem(url=item.url, kind="page-shell", message=message)
+            else:
+                session.problem(
+                    url=item.url,
+                    kind="empty-text",
+                    message="extraction found no body text; nothing archived",
+                )
+            return
         outcome = session.archive.record_page(
-            page_record(item, extraction, raw_sha256=raw_sha, run_id=session.run_id)
+            page_record(item, work, raw_sha256=raw_sha, run_id=session.run_id)
         )
         session.counts.add(outcome)
+        session.http_states[item.url] = HttpStateView(
+            url=item.url,
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+            raw_sha256=raw_sha,
+        )
+        session.known[item.url] = "live"
         log.info("archived source=%s url=%s outcome=%s", item.source_id, item.url, outcome)
+        self._fetch_attachments(session, item, work.extraction)
+
+    def _fetch_attachments(
+        self, session: CrawlSession, item: FetchedPage, extraction: Extraction
+    ) -> None:
+        """Ask for the page's files: on its own site(s), once per run, politely queued."""
+        spider, engine = self.crawler.spider, self.crawler.engine
+        if spider is None or engine is None:
+            return
+        for attachment in extraction.attachments:
+            url = attachment.url
+            if not is_download_url(url) or url in session.requested:
+                continue
+            if (urlsplit(url).hostname or "") not in session.seed.hosts:
+                log.info(
+                    "attachment not fetched source=%s url=%s: its host is not in the seed's "
+                    "start_urls or allow_hosts",
+                    session.source_id,
+                    url,
+                )
+                continue
+            session.requested.add(url)
+            engine.crawl(
+                spider.attachment_request(  # type: ignore[attr-defined]
+                    url, name=attachment.name, document_url=item.url
+                )
+            )
+
+    # -- attachments -----------------------------------------------------------------
+
+    async def _archive_attachment(self, session: CrawlSession, item: FetchedAttachment) -> None:
+        assert self.pool is not None
+        try:
+            read = await self.pool.attachment(data=item.body, url=item.url)
+            text, note = read.text, read.note
+            unreadable = read.kind in ("pdf", "docx") and text is None
+        except BrokenProcessPool:
+            raise
+        except Exception as exc:  # the file is still worth keeping without its text
+            text, note, unreadable = None, f"{type(exc).__name__}: {exc}", True
+        session.archive.record_attachment(
+            AttachmentFile(
+                source_id=item.source_id,
+                document_url=item.document_url,
+                url=item.url,
+                name=item.name,
+                data=item.body,
+                fetched_at=item.fetched_at,
+                content_type=item.content_type,
+                text=text,
+            )
+        )
+        session.tallies.attachments += 1
+        if unreadable:
+            session.problem(
+                url=item.url,
+                kind="attachment-text",
+                message=f"stored without text: {note}",
+            )
+        log.info("attachment source=%s url=%s bytes=%d", item.source_id, item.url, len(item.body))
+
+    # -- sightings and withdrawals ---------------------------------------------------
+
+    def _sight(
+        self,
+        session: CrawlSession,
+        *,
+        url: str,
+        at: Any,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> None:
+        self.sightings.append(
+            Sighting(
+                source_id=session.source_id,
+                url=url,
+                at=at,
+                run_id=session.run_id,
+                etag=etag,
+                last_modified=last_modified,
+            )
+        )
+        session.counts.pages += 1
+        if len(self.sightings) >= self.sighting_batch:
+            self._flush_sightings(session)
+
+    def _flush_sightings(self, session: CrawlSession) -> None:
+        if not self.sightings:
+            return
+        batch, self.sightings = self.sightings, []
+        session.archive.record_sightings(batch)
+
+    def _archive_gone(self, session: CrawlSession, item: GonePage) -> None:
+        if session.archive.record_gone(
+            source_id=item.source_id,
+            url=item.url,
+            at=item.fetched_at,
+            reason=item.reason,
+            run_id=session.run_id,
+        ):
+            session.counts.gone += 1
+            session.known[item.url] = "gone"
+            session.http_states.pop(item.url, None)
+            log.info("gone source=%s url=%s reason=%s", item.source_id, item.url, item.reason)
+
+    # -- failure ---------------------------------------------------------------------
+
+    def _archive_failed(
+        self, session: CrawlSession, exc: ArchiveError, *, close: bool = True
+    ) -> None:
+        """Never carry on past a failed archive write: stop this source's crawl."""
+        session.failed = self.halted = f"archive write failed: {exc}"
+        log.error("archive write failed source=%s: %s", session.source_id, exc)
+        if close:
+            self._close(reason="archive-error")
+
+    def _close(self, *, reason: str) -> None:
+        engine = self.crawler.engine
+        if engine is not None:
+            deferred_from_coro(engine.close_spider_async(reason=reason))

@@ -20,6 +20,7 @@ from archive import Archive, RunCounts
 from crawler.seeds import Seed
 from crawler.session import CrawlSession, RunSummary
 from crawler.spiders.reports import ReportSpider
+from crawler.workers import WorkerPool
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 log = logging.getLogger("gongkai.crawl")
@@ -68,9 +69,39 @@ async def crawl_sources(
     settings: Settings,
     progress: ProgressHook | None = None,
     max_parallel: int = 4,
+    workers: WorkerPool | None = None,
 ) -> list[RunSummary]:
-    """Crawl each seed with its own Scrapy crawler, at most max_parallel at once."""
-    from scrapy.crawler import AsyncCrawlerRunner
+    """Crawl each seed with its own Scrapy crawler, at most max_parallel at once.
+
+    The crawlers share one pool of extraction workers (made here unless given).
+    """
+    own_pool = workers is None
+    if workers is None:
+        workers = WorkerPool.from_settings(settings)
+    try:
+        return await _crawl_sources(
+            seeds,
+            archive=archive,
+            settings=settings,
+            progress=progress,
+            max_parallel=max_parallel,
+            workers=workers,
+        )
+    finally:
+        if own_pool:
+            workers.close()
+
+
+async def _crawl_sources(
+    seeds: Sequence[Seed],
+    *,
+    archive: Archive,
+    settings: Settings,
+    progress: ProgressHook | None,
+    max_parallel: int,
+    workers: WorkerPool,
+) -> list[RunSummary]:
+    from scrapy.crawler import AsyncCrawlerRunner  # after the reactor is installed
 
     # configure_logging routes Twisted's log into logging, but also resets levels; keep the
     # level the CLI chose, for Scrapy's loggers too.
@@ -86,7 +117,9 @@ async def crawl_sources(
         async with gate:
             crawler = runner.create_crawler(ReportSpider)
             try:
-                await crawler.crawl_async(seed=seed, archive=archive, on_progress=progress)
+                await crawler.crawl_async(
+                    seed=seed, archive=archive, on_progress=progress, workers=workers
+                )
             except Exception as exc:  # a crawler that can't start is that source's failure
                 log.error("crawl failed to run source=%s: %s", seed.id, exc)
                 summaries[seed.id] = RunSummary(

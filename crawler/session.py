@@ -14,6 +14,22 @@ from crawler.seeds import Seed
 log = logging.getLogger("gongkai.crawl")
 
 
+@dataclass(kw_only=True)
+class Tallies:
+    """What the crawler did besides what the archive counts: how unchanged pages were
+    recognised (304, or the same raw bytes), how many pages went through extraction, and
+    how many attachments were stored."""
+
+    not_modified: int = 0
+    same_bytes: int = 0
+    extracted: int = 0
+    attachments: int = 0
+
+    @property
+    def unchanged(self) -> int:
+        return self.not_modified + self.same_bytes
+
+
 @dataclass(frozen=True, kw_only=True)
 class RunSummary:
     """How a run ended, for the CLI's per-source summary."""
@@ -38,10 +54,14 @@ class CrawlSession:
         self.archive = archive
         self.on_progress = on_progress
         self.counts = RunCounts()
+        self.tallies = Tallies()
         self.run_id = 0
         self.http_states: dict[str, HttpStateView] = {}
         self.known: dict[str, str] = {}
         self.listed: set[str] = set()
+        # detail URLs asked for in this run, and listing requests (method, URL, body)
+        self.requested: set[str] = set()
+        self.listings_requested: set[tuple[str, str, bytes]] = set()
         self.blocked: str | None = None
         self.failed: str | None = None
         self.listing_pages = 0
@@ -83,12 +103,20 @@ class CrawlSession:
             return "failed", self.failed
         if self.shell and not c.pages:
             return "failed", self.shell
+        t = self.tallies
         parts = [
             f"{c.pages} pages",
             f"{c.new_documents} new",
             f"{c.new_versions} changed",
             f"{c.gone} gone",
         ]
+        if t.unchanged:
+            how = [f"{t.not_modified} not modified"] if t.not_modified else []
+            how += [f"{t.same_bytes} same bytes"] if t.same_bytes else []
+            parts.append(f"{t.unchanged} unchanged ({', '.join(how)})")
+        parts.append(f"{t.extracted} extracted")
+        if t.attachments:
+            parts.append(f"{t.attachments} attachments")
         if c.errors:
             parts.append(f"{c.errors} problems")
         if self.shell:
@@ -113,7 +141,8 @@ class CrawlSession:
         c = self.counts
         log.info(
             "run finished source=%s run=%d status=%s pages=%d new_documents=%d "
-            "new_versions=%d gone=%d errors=%d",
+            "new_versions=%d gone=%d errors=%d not_modified=%d same_bytes=%d extracted=%d "
+            "attachments=%d",
             self.source_id,
             self.run_id,
             status,
@@ -122,6 +151,10 @@ class CrawlSession:
             c.new_versions,
             c.gone,
             c.errors,
+            self.tallies.not_modified,
+            self.tallies.same_bytes,
+            self.tallies.extracted,
+            self.tallies.attachments,
         )
         self.progressed()
         return self.summary

@@ -34,6 +34,7 @@ RETRY_TIMES = 2
 GONGKAI_RETRY_BACKOFF = 2.0
 GONGKAI_RETRY_BACKOFF_MAX = 60.0
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.HaltWhenBlockedMiddleware": 50,  # before robots.txt and the rest
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
@@ -44,8 +45,13 @@ HTTPCACHE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
-# Extraction runs in worker processes awaited from the asyncio loop (crawler.workers).
+# Extraction runs in worker processes awaited from the asyncio loop (crawler.workers):
+# GONGKAI_WORKERS of them (-1: one per CPU; 0: none, all inline), started once
+# GONGKAI_INLINE_FIRST pages have been extracted inline.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+GONGKAI_WORKERS = -1
+GONGKAI_INLINE_FIRST = 20
+GONGKAI_SIGHTING_BATCH = 200  # unchanged pages whose sightings are written together
 
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 

@@ -46,6 +46,7 @@ def prepare_folder(folder: Path) -> None:
 def demo_command(folder: Path) -> None:
     """Crawl the bundled local portal into a fresh archive and show how to query it."""
     from crawler.runner import crawl_settings, crawl_sources, run_in_reactor
+    from crawler.workers import WorkerPool
 
     console = stdout_console()
     prepare_folder(folder)
@@ -59,21 +60,23 @@ def demo_command(folder: Path) -> None:
         archive = Archive.open(db_url)
         settings = crawl_settings(db_url)
         progress = ProgressPrinter()
+        workers = WorkerPool.from_settings(settings)  # one pool for both crawls
 
         async def both_crawls() -> tuple[list[RunSummary], list[RunSummary]]:
             first = await crawl_sources(
-                seeds, archive=archive, settings=settings, progress=progress
+                seeds, archive=archive, settings=settings, progress=progress, workers=workers
             )
             portal.edit(*EDIT)
             portal.withdraw(*WITHDRAW)
             second = await crawl_sources(
-                seeds, archive=archive, settings=settings, progress=progress
+                seeds, archive=archive, settings=settings, progress=progress, workers=workers
             )
             return first, second
 
         try:
             first, second = run_in_reactor(both_crawls)
         finally:
+            workers.close()
             archive.close()
     console.rule("first crawl")
     print_summary(first, console)

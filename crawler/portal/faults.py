@@ -9,7 +9,8 @@ A fault replaces (or spoils) the reply the site would have sent. Kinds:
     no-length       the normal reply without Content-Length, ended by closing the connection
     empty           200 with an empty body
     malformed       200 text/html whose bytes are not HTML at all
-    huge            200 with a body of `size` bytes of real-looking HTML
+    huge            200 with a body of `size` bytes of real-looking HTML (`no_length`: sent
+                    without Content-Length, so only counting the bytes can catch it)
     redirect-loop   302 to the same path with a counter, forever
     redirect-self   302 to exactly the same URL
     ruishu          HTTP 412 with a 瑞数 (Ruishu) $_ts bootstrap page
@@ -80,6 +81,7 @@ class Fault:
     seconds: float = 5.0
     size: int = 1_000_000
     message: str = "您访问的页面不存在或已删除！"
+    no_length: bool = False
     times: int | None = None
     used: int = 0
 
@@ -130,7 +132,12 @@ def fault_reply(fault: Fault, *, normal: Reply, path: str) -> Reply:
     if kind == "malformed":
         return Reply(200, MALFORMED, {"Content-Type": "text/html"})
     if kind == "huge":
-        return Reply(200, huge_body(fault.size), {"Content-Type": "text/html; charset=utf-8"})
+        return Reply(
+            200,
+            huge_body(fault.size),
+            {"Content-Type": "text/html; charset=utf-8"},
+            no_length=fault.no_length,
+        )
     if kind == "redirect-loop":
         return Reply(302, b"", {"Location": f"{path}?loop={fault.used}"})
     if kind == "redirect-self":

@@ -61,6 +61,8 @@ class PortalSite(ABC):
     encoding: str = "utf-8"
     # Content-Type charset sent in the header; None sends none (as many TRS sites do).
     header_charset: str | None = "utf-8"
+    # ETag/Last-Modified on detail pages; False serves them bare, as many old CMSs do.
+    send_validators: bool = True
 
     def __init__(self, key: str, name: str, pages: list[PortalPage]) -> None:
         self.key = key
@@ -155,7 +157,9 @@ class PortalSite(ABC):
         fault = self.fault_for(path) if path != "/robots.txt" else None
         if fault is not None:
             fault.used += 1
-            normal = self._route_normally(method, path, query, body, headers)
+            # What the fault spoils is the full page, never a 304.
+            plain = {k: v for k, v in headers.items() if not k.startswith("if-")}
+            normal = self._route_normally(method, path, query, body, plain)
             return fault_reply(fault, normal=normal, path=path)
         return self._route_normally(method, path, query, body, headers)
 
@@ -193,6 +197,10 @@ class PortalSite(ABC):
         if page.state == "home-redirect":
             return Reply(302, b"", {"Location": "/"})
         body = self.encode(self.render_detail(page))
+        if not self.send_validators:
+            reply = self.html_reply("")
+            reply.body = body
+            return reply
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         validators = {"ETag": etag, "Last-Modified": format_datetime(self.modified, usegmt=True)}
         if headers.get("if-none-match") == etag:
