@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from archive.db import parse_db_url
+from archive.timeparse import format_time
 from scheduler.errors import LockLost, SchedulerLocked, UnsupportedArchive
 
 WAIT_POLL_S = 1.0
@@ -72,7 +73,7 @@ class FileLock:
         except BlockingIOError:
             os.close(fd)
             return False
-        since = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        since = format_time(dt.datetime.now(dt.UTC))
         record = json.dumps({"holder": holder_label(), "since": since})
         os.ftruncate(fd, 0)
         os.pwrite(fd, record.encode() + b"\n", 0)

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import signal
+import socket
 import sqlite3
 import time
 import urllib.request
@@ -349,6 +350,22 @@ def test_a_second_scheduler_is_refused_or_waits_and_a_crash_frees_the_lock(
     after_crash = service(*args)
     after_crash.wait_for("scheduler started")
     assert after_crash.stop() == 0
+
+
+def test_a_metrics_port_in_use_is_a_clear_error(
+    portal: Portal, tmp_path: Path, sqlite_url: str
+) -> None:
+    seeds = write_seeds(tmp_path / "seeds", portal, ["lanzhou-mzj"], schedule="0 3 * * *")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_gongkai(
+            "schedule", "--db", sqlite_url, "--seeds", str(seeds), "--metrics-port", str(port)
+        )
+    assert result.returncode == 1
+    assert f"gongkai: error: --metrics-port {port}: cannot listen on 127.0.0.1" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.postgres
