@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from archive.models import Document, Event, Version
+from archive.rows import AnyDocument, AnyVersion
 
 # Event kinds that are sightings of a live page, for "last seen" at T.
 _SIGHTINGS = ("first_seen", "changed", "back")
@@ -31,10 +32,14 @@ _META_FIELDS = (
 
 
 def version_n_at(at: dt.datetime) -> Any:
-    """Correlated subquery: the number of a document's version current at `at`."""
+    """Correlated subquery: the number of a document's version current at `at`, the last one
+    fetched at or before it. Ordering by fetched_at (not max(n)) lets the (document_id,
+    fetched_at, n) index answer it alone."""
     return (
-        select(func.max(Version.n))
+        select(Version.n)
         .where(Version.document_id == Document.id, Version.fetched_at <= at)
+        .order_by(Version.fetched_at.desc(), Version.n.desc())
+        .limit(1)
         .correlate(Document)
         .scalar_subquery()
     )
@@ -53,13 +58,13 @@ def status_at(at: dt.datetime) -> ColumnElement[str]:
     return case((last == "gone", "gone"), else_="live")
 
 
-def status_of(s: Session, doc: Document, at: dt.datetime) -> str:
+def status_of(s: Session, doc: AnyDocument, at: dt.datetime) -> str:
     """A document's status at a time."""
     return str(s.execute(select(status_at(at)).where(Document.id == doc.id)).scalar_one())
 
 
 def last_seen_by(
-    s: Session, docs: Sequence[Document], versions: dict[int, Version], at: dt.datetime
+    s: Session, docs: Sequence[AnyDocument], versions: dict[int, AnyVersion], at: dt.datetime
 ) -> dict[int, dt.datetime]:
     """When each document was last known to be live, by `at`.
 
@@ -85,7 +90,7 @@ def last_seen_by(
     return out
 
 
-def meta_as_of(version: Version) -> dict[str, Any]:
+def meta_as_of(version: AnyVersion) -> dict[str, Any]:
     """The document fields a version's stored metadata gives (None values omitted)."""
     meta = version.meta or {}
     return {k: meta[k] for k in _META_FIELDS if meta.get(k) is not None}

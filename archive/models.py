@@ -132,7 +132,7 @@ class Version(Base):
     __tablename__ = "versions"
     __table_args__ = (
         UniqueConstraint("document_id", "n"),
-        Index("ix_versions_document_fetched", "document_id", "fetched_at"),
+        Index("ix_versions_document_fetched_n", "document_id", "fetched_at", "n"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -192,7 +192,7 @@ class Event(Base):
     """A change of a document's state: first_seen, changed, gone, back or moved."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_document_at", "document_id", "at"),)
+    __table_args__ = (Index("ix_events_document_at_kind", "document_id", "at", "kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))

@@ -14,6 +14,14 @@ from sqlalchemy.orm import Session
 from archive import asof
 from archive.errors import BadQuery, UnknownDocument
 from archive.models import Attachment, CrawlRun, Document, Event, RunProblem, Version
+from archive.rows import (
+    DOCUMENT_COLUMNS,
+    VERSION_COLUMNS,
+    AnyDocument,
+    AnyVersion,
+    DocumentRecord,
+    VersionRecord,
+)
 from archive.search import contains_terms, matching_ids, snippet
 from archive.segment import query_terms
 from archive.timeparse import format_date, format_time
@@ -43,8 +51,8 @@ class DocumentHit:
     """A document a query found: with --as-of, its version and status at that time; with
     --text, a snippet of its text around the first word found."""
 
-    document: Document
-    version: Version | None = None
+    document: AnyDocument
+    version: AnyVersion | None = None
     status: str
     last_seen: dt.datetime
     snippet: str | None = None
@@ -91,9 +99,13 @@ def _newest_first(query: Q) -> Q:
     return query.order_by(Document.published.desc().nulls_last(), Document.id)
 
 
-def find_documents(s: Session, f: DocumentFilter) -> list[Document]:
-    """Documents matching the filter, newest publication first (as they are now)."""
+def find_documents(s: Session, f: DocumentFilter) -> list[AnyDocument]:
+    """Documents matching the filter, newest publication first."""
     return [hit.document for hit in query_documents(s, f)]
+
+
+def _document(row: Any) -> DocumentRecord:
+    return DocumentRecord(**row._mapping)
 
 
 def query_documents(s: Session, f: DocumentFilter) -> list[DocumentHit]:
@@ -107,13 +119,13 @@ def query_documents(s: Session, f: DocumentFilter) -> list[DocumentHit]:
     terms = _terms(f)
     if f.as_of is not None:
         return _query_as_of(s, f, f.as_of, terms)
-    query = _newest_first(_filtered(select(Document), f))
+    query = _newest_first(_filtered(select(*DOCUMENT_COLUMNS), f))
     if terms:
         dialect = s.get_bind().dialect.name
         query = query.where(Document.id.in_(matching_ids(dialect, terms)))
     if f.limit is not None:
         query = query.limit(f.limit)
-    docs = list(s.execute(query).scalars())
+    docs = [_document(row) for row in s.execute(query)]
     texts: dict[int, str] = {}
     if terms and docs:
         rows = s.execute(
@@ -139,7 +151,7 @@ def _query_as_of(
 ) -> list[DocumentHit]:
     status = asof.status_at(at).label("status_at")
     query = (
-        select(Document, Version, status)
+        select(*DOCUMENT_COLUMNS, *VERSION_COLUMNS, status, *([Version.text] if terms else []))
         .join(
             Version,
             (Version.document_id == Document.id) & (Version.n == asof.version_n_at(at)),
@@ -150,27 +162,28 @@ def _query_as_of(
     query = query.where(status == (f.status or "live"))
     if f.limit is not None and not terms:
         query = query.limit(f.limit)
-    found: list[tuple[Document, Version, str]] = []
-    doc: Document
-    version: Version
-    state: str
-    for doc, version, state in s.execute(query):
-        if terms and not contains_terms(version.text, terms):
+    found: list[tuple[DocumentRecord, VersionRecord, str, str]] = []
+    for row in s.execute(query):
+        body = row.text if terms else ""
+        if terms and not contains_terms(body, terms):
             continue
-        found.append((doc, version, state))
+        fields = row._mapping
+        doc = DocumentRecord(**{k: fields[k] for k in DocumentRecord.__dataclass_fields__})
+        version = VersionRecord(**{k: fields[k] for k in VersionRecord.__dataclass_fields__})
+        found.append((doc, version, row.status_at, body))
         if f.limit is not None and len(found) >= f.limit:
             break
-    versions = {doc.id: version for doc, version, _ in found}
-    seen = asof.last_seen_by(s, [doc for doc, _, _ in found], versions, at)
+    versions: dict[int, AnyVersion] = {doc.id: version for doc, version, _, _ in found}
+    seen = asof.last_seen_by(s, [doc for doc, _, _, _ in found], versions, at)
     return [
         DocumentHit(
             document=doc,
             version=version,
             status=state,
             last_seen=seen[doc.id],
-            snippet=snippet(version.text, terms) if terms else None,
+            snippet=snippet(body, terms) if terms else None,
         )
-        for doc, version, state in found
+        for doc, version, state, body in found
     ]
 
 
@@ -252,7 +265,7 @@ def hits_json(s: Session, hits: Sequence[DocumentHit]) -> list[dict[str, Any]]:
 
 
 def document_json(
-    doc: Document, attachments: Sequence[Attachment] = (), *, moved_to: int | None = None
+    doc: AnyDocument, attachments: Sequence[Attachment] = (), *, moved_to: int | None = None
 ) -> dict[str, Any]:
     """The document object of the CLI contract."""
     return {
@@ -278,7 +291,7 @@ def document_json(
     }
 
 
-def version_json(v: Version) -> dict[str, Any]:
+def version_json(v: AnyVersion) -> dict[str, Any]:
     return {"n": v.n, "fetched_at": format_time(v.fetched_at), "sha256": v.text_sha256}
 
 
@@ -294,7 +307,7 @@ def version_as_of(s: Session, doc: Document, at: dt.datetime) -> Version | None:
     return s.execute(
         select(Version)
         .where(Version.document_id == doc.id, Version.fetched_at <= at)
-        .order_by(Version.n.desc())
+        .order_by(Version.fetched_at.desc(), Version.n.desc())
         .limit(1)
     ).scalar_one_or_none()
 
