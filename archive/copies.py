@@ -153,10 +153,11 @@ def near_documents(s: Session, doc_id: int, fingerprint: int) -> list[Candidate]
     return found
 
 
-def _latest_text(s: Session, c: Candidate) -> str:
+def _text_of(s: Session, doc_id: int, n: int) -> str:
+    """Version n's text of a document ('' if it has none)."""
     return (
         s.execute(
-            select(Version.text).where(Version.document_id == c.id, Version.n == c.version_count)
+            select(Version.text).where(Version.document_id == doc_id, Version.n == n)
         ).scalar_one_or_none()
         or ""
     )
@@ -209,7 +210,7 @@ def link_copies(
     copies = [
         c
         for c in near_documents(s, doc.id, fingerprint)[:MAX_VERIFY]
-        if c.id not in related and is_copy(text, _latest_text(s, c))
+        if c.id not in related and is_copy(text, _text_of(s, c.id, c.version_count))
     ]
     if new_document:
         moved_away = set(
@@ -237,21 +238,29 @@ def link_copies(
 
 def move_on_gone(s: Session, doc: Document, *, at: dt.datetime, run_id: int | None) -> None:
     """`doc` was just found gone: a live copy of it on its source, first seen after `doc`
-    was last seen, is where it moved."""
-    new = s.execute(
+    was last seen, is where it moved.
+
+    The copy points at `doc`, or at the original `doc` itself copies (duplicate_of is always
+    the root), so the candidates are checked against `doc`'s text.
+    """
+    if s.execute(select(Document.id).where(Document.moved_from_id == doc.id).limit(1)).first():
+        return
+    roots = [doc.id] + ([doc.duplicate_of_id] if doc.duplicate_of_id else [])
+    candidates = s.execute(
         select(Document)
         .where(
-            Document.duplicate_of_id == doc.id,
+            Document.duplicate_of_id.in_(roots),
             Document.source_id == doc.source_id,
+            Document.id != doc.id,
             Document.status == "live",
             Document.moved_from_id.is_(None),
             Document.first_seen_at > doc.last_seen_at,
         )
         .order_by(Document.first_seen_at, Document.id)
-        .limit(1)
-    ).scalar_one_or_none()
-    already = s.execute(
-        select(Document.id).where(Document.moved_from_id == doc.id).limit(1)
-    ).scalar_one_or_none()
-    if new is not None and already is None:
-        link_move(s, old=doc, new=new, at=at, run_id=run_id)
+        .limit(MAX_VERIFY)
+    ).scalars()
+    text = _text_of(s, doc.id, doc.version_count)
+    for new in candidates:
+        if is_copy(text, _text_of(s, new.id, new.version_count)):
+            link_move(s, old=doc, new=new, at=at, run_id=run_id)
+            return

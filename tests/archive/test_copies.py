@@ -106,6 +106,20 @@ def test_a_new_url_seen_before_the_old_one_is_found_gone_is_a_move_too(archive: 
     assert [k for k, _ in events(archive, B)] == ["first_seen", "moved"]
 
 
+def test_a_move_of_a_copy_is_found_through_the_original(archive: Archive) -> None:
+    text = report()
+    archive.record_page(page(C, text, source="t"))  # the original, on another source
+    archive.record_page(page(A, text, at=T0 + DAY))  # our copy of it
+    archive.record_page(page(B, text, at=T0 + 2 * DAY))  # our copy moved; seen first
+    original = doc(archive, C)["id"]
+    assert doc(archive, A)["duplicate_of"] == original
+    assert doc(archive, B)["duplicate_of"] == original
+    archive.record_gone(source_id="s", url=A, at=T0 + 2 * DAY, reason="HTTP 404")
+    moved = doc(archive, B)
+    assert moved["moved_from"] == doc(archive, A)["id"]
+    assert moved["duplicate_of"] == original  # still a copy of the original
+
+
 def test_a_copy_that_lived_beside_the_original_does_not_become_a_move(archive: Archive) -> None:
     text = report()
     archive.record_page(page(A, text))
