@@ -71,6 +71,8 @@ Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
 
 
 def _filtered(query: Q, f: DocumentFilter) -> Q:
+    # As of T, "last changed" is when the version current at T was fetched (the query joins it).
+    changed = Version.fetched_at if f.as_of is not None else Document.last_changed_at
     conditions = []
     if f.source:
         conditions.append(Document.source_id == f.source)
@@ -79,9 +81,9 @@ def _filtered(query: Q, f: DocumentFilter) -> Q:
     if f.published_to:
         conditions.append(Document.published <= f.published_to)
     if f.changed_from:
-        conditions.append(Document.last_changed_at >= f.changed_from)
+        conditions.append(changed >= f.changed_from)
     if f.changed_to:
-        conditions.append(Document.last_changed_at <= f.changed_to)
+        conditions.append(changed <= f.changed_to)
     if f.first_seen_from:
         conditions.append(Document.first_seen_at >= f.first_seen_from)
     if f.first_seen_to:

@@ -135,5 +135,13 @@ def test_as_of_reports_status_and_last_seen_as_of_then(history: Archive) -> None
     assert three["status"] == "live"
 
 
+def test_as_of_changed_bounds_are_those_of_the_version_then(history: Archive) -> None:
+    # document 2 changed on day 4; as of day 3 its last change was its first fetch (day 1)
+    then = T0 + 3 * DAY
+    assert ids(history, as_of=then, changed_from=T0 + DAY, changed_to=T0 + DAY) == ["2"]
+    assert ids(history, as_of=then, changed_from=T0 + 3 * DAY) == []
+    assert ids(history, as_of=T0 + 20 * DAY, changed_from=T0 + 4 * DAY) == ["2", "4"]
+
+
 def test_as_of_is_inclusive_of_the_instant_given(history: Archive) -> None:
     assert "2" in ids(history, as_of=T0 + DAY)
