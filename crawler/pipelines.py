@@ -189,7 +189,7 @@ class ArchivePipeline:
             )
             return
         session.tallies.extracted += 1
-        if not work.extraction.text.strip():
+        if work.shell or not work.extraction.text.strip():
             if work.shell:
                 message = work.shell.replace("listing holds no items", "the page holds no text")
                 session.problem(url=item.url, kind="page-shell", message=message)

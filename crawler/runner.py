@@ -109,6 +109,9 @@ async def _crawl_sources(
     configure_logging(settings)
     logging.root.setLevel(level)
     logging.getLogger("scrapy").setLevel(level or logging.WARNING)
+    # A robots.txt that can't be fetched counts as allow-all, and the pages' own failures are
+    # recorded on the run; Scrapy's traceback for it would only be noise.
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     runner = AsyncCrawlerRunner(settings)
     gate = asyncio.Semaphore(max_parallel)
     summaries: dict[str, RunSummary] = {}

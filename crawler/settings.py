@@ -30,6 +30,7 @@ DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # the spider records the failure on the run, with its URL
 # Retries wait 2 s, 4 s, 8 s, … (at most 60 s) before trying again; see crawler.middlewares.
 GONGKAI_RETRY_BACKOFF = 2.0
 GONGKAI_RETRY_BACKOFF_MAX = 60.0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import re
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -33,12 +34,29 @@ class PageWork:
     shell: str | None = None  # an empty page that loads its text by script: from where
 
 
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{.*?\}", re.S)
+SHELL_TEXT_MIN = 20  # characters left once template placeholders are removed
+
+
+def template_only(text: str) -> bool:
+    """Whether a text is nothing but unfilled template placeholders (or nothing at all).
+
+    >>> template_only("{{item.title}}\\n{{ item.pubDate }}"), template_only("正文" * 20)
+    (True, False)
+    """
+    return len("".join(_PLACEHOLDER.sub("", text).split())) < SHELL_TEXT_MIN
+
+
 def work_page(*, body: bytes, content_type: str | None, url: str, cms: str | None) -> PageWork:
     """Decode, extract and index one page (runs in a worker)."""
     html, _encoding = decode_html(body, content_type=content_type)
     extraction = extract_report(html, url=url, cms=cms)
     if not extraction.text.strip():
         return PageWork(extraction=extraction, shell=shell_reason(html))
+    if template_only(extraction.text):
+        shell = shell_reason(html)
+        if shell:  # an app shell whose "text" is its own unfilled template
+            return PageWork(extraction=extraction, shell=shell)
     index = index_text(normalize_text(extraction.text))
     return PageWork(extraction=extraction, search_text=index.search_text, simhash=index.simhash)
 
@@ -91,9 +109,7 @@ class WorkerPool:
             context.set_forkserver_preload(["crawler.worker_warmup"])
             self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
             self._started = [self._executor.submit(_ready) for _ in range(self.workers)]
-        if all(f.done() for f in self._started):
-            return self._executor
-        return None
+        return self._executor if self.up else None
 
     @classmethod
     def from_settings(cls, settings: Any) -> WorkerPool:
@@ -108,6 +124,11 @@ class WorkerPool:
     def started(self) -> bool:
         """Whether the worker processes were started."""
         return self._executor is not None
+
+    @property
+    def up(self) -> bool:
+        """Whether work now goes to the worker processes."""
+        return self.started and all(f.done() for f in self._started)
 
     async def _run(self, fn: Any, **kwargs: Any) -> Any:
         executor = self._ready()

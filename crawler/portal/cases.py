@@ -108,7 +108,9 @@ SPA_SHELL = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>数据查
 <meta id="9DhefwqGPrzGxEp9hPaoag" content="LW4`14_1;@1D)1;Z1Ak1">
 <script type="text/javascript" r='m'>$_ts=window['$_ts'];if(!$_ts)$_ts={{}};$_ts.nsd=73112;</script>
 <script src="js/vue.min.js"></script><script src="js/axios.min.js"></script></head><body>
-<div id="app"><div class="header"><h1>{name}</h1><a href="/">首页</a></div>
+<div id="app"><div class="header"><h1>{name}</h1><a href="/">首页</a> <a href="#">数据查询</a>
+<a href="#">政务公开</a> <a href="#">政务服务</a> <a href="#">互动交流</a></div>
+<div class="banner">数据查询 药品 医疗器械 化妆品 查询结果以数据库为准，仅供参考</div>
 <ul class="list"><li v-for="(item, index) in dataList" :key="index">
 <a :href="item.url">{{{{item.title}}}}</a><span>{{{{item.pubDate}}}}</span></li></ul></div>
 <script>

@@ -114,6 +114,10 @@ def failure_message(failure: Failure, *, max_size_mb: float) -> str:
         return "redirect-loop: too many redirects (the URL redirects in a loop)"
     if kind == "robots":
         return "robots: robots.txt forbids this URL; not fetched"
+    if kind == "http":
+        response = getattr(failure.value, "response", None)
+        status = getattr(response, "status", None)
+        return f"http: HTTP {status}" if status else f"http: {detail}"
     return f"{kind}: {detail}"
 
 
@@ -286,7 +290,9 @@ class ReportSpider(scrapy.Spider):
         meta = response.meta
         text = response_text(response) if isinstance(response, TextResponse) else ""
         signature = antibot_signature(response.status, text)
-        if signature:
+        # A 200 app shell keeps 瑞数's markers once past the wall; its template says it is a
+        # shell (reported below), not the challenge page itself.
+        if signature and not (response.status == 200 and shell_reason(text)):
             self._block(response.url, signature)
         if response.status >= 400 or response.status == 304:
             yield self._listing_problem(
