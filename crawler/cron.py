@@ -11,23 +11,60 @@ import re
 from apscheduler.triggers.cron import CronTrigger
 
 SHANGHAI = "Asia/Shanghai"
-_DOW_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DOW_NUMBER = re.compile(r"(?<![A-Za-z/])([0-7])(?![0-9])")
+_DOW_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+_NAME_NUMBER = {name: n for n, name in enumerate(_DOW_NAMES)}
+_DOW_PART = re.compile(r"^(\*|[0-9a-z]{1,3}(?:-[0-9a-z]{1,3})?)(?:/(\d+))?$")
+
+
+def _day_number(token: str) -> int:
+    if token.isdigit():
+        number = int(token)
+        if number > 7:
+            raise ValueError(f"weekday {token} is out of range (0-7, 0 and 7 are Sunday)")
+        return number % 7
+    if token in _NAME_NUMBER:
+        return _NAME_NUMBER[token]
+    raise ValueError(f"{token!r} is not a weekday (use 0-7 or sun..sat)")
 
 
 def _crontab_weekdays(field: str) -> str:
-    """Rewrite crontab weekday numbers (0 and 7 are Sunday) as names.
+    """Crontab's weekday field as APScheduler weekday names.
 
-    APScheduler 3.x counts 0 as Monday, so numbers must not reach it.
+    Crontab counts 0 (and 7) as Sunday and APScheduler 3.x counts 0 as Monday, so the field
+    is expanded to the days it means, in crontab's own reading, and passed as names.
 
     >>> _crontab_weekdays("1-5")
-    'mon-fri'
-    >>> _crontab_weekdays("0,6")
-    'sun,sat'
+    'mon,tue,wed,thu,fri'
+    >>> _crontab_weekdays("0-6"), _crontab_weekdays("*")
+    ('*', '*')
     >>> _crontab_weekdays("*/2")
-    '*/2'
+    'sun,tue,thu,sat'
+    >>> _crontab_weekdays("5-7,mon")
+    'sun,mon,fri,sat'
     """
-    return _DOW_NUMBER.sub(lambda m: _DOW_NAMES[int(m.group(1))], field)
+    days: set[int] = set()
+    for part in field.lower().split(","):
+        m = _DOW_PART.match(part.strip())
+        if not m:
+            raise ValueError(f"weekday field {field!r}: cannot read {part!r}")
+        span, step = m.group(1), int(m.group(2) or 1)
+        if step < 1:
+            raise ValueError(f"weekday field {field!r}: step must be 1 or more")
+        if span == "*":
+            first, last = 0, 6
+        elif "-" in span:
+            low, high = span.split("-")
+            first, last = _day_number(low), _day_number(high)
+            if high == "7":
+                last = 7  # 5-7 means Friday to Sunday
+            if last < first:
+                raise ValueError(f"weekday range {span!r} runs backwards")
+        else:
+            first = last = _day_number(span)
+        days.update(d % 7 for d in range(first, last + 1, step))
+    if days == set(range(7)):
+        return "*"
+    return ",".join(_DOW_NAMES[d] for d in sorted(days))
 
 
 def cron_trigger(expr: str, timezone: str = SHANGHAI) -> CronTrigger:

@@ -122,3 +122,38 @@ def test_crawl_with_bad_seed_exits_2_and_crawls_nothing(tmp_path: Path, case: st
     if key:
         assert f"{key}:" in result.stderr
     assert not db.exists()  # not even an archive was created
+
+
+@pytest.mark.parametrize(
+    ("expr", "weekdays"),
+    [
+        ("0 3 * * 0-6", {0, 1, 2, 3, 4, 5, 6}),
+        ("0 3 * * 0-2", {6, 0, 1}),  # crontab: Sunday, Monday, Tuesday
+        ("0 3 * * */2", {6, 1, 3, 5}),  # Sunday, Tuesday, Thursday, Saturday
+        ("0 3 * * 7", {6}),
+        ("0 3 * * 1-5", {0, 1, 2, 3, 4}),
+    ],
+)
+def test_weekdays_mean_what_crontab_means(expr: str, weekdays: set[int]) -> None:
+    """Fire times over two weeks fall on exactly crontab's weekdays (Python: Monday is 0)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from crawler.cron import cron_trigger
+
+    trigger = cron_trigger(expr)
+    now = dt.datetime(2026, 12, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+    seen = set()
+    previous = None
+    for _ in range(14):
+        now = trigger.get_next_fire_time(previous, now)
+        seen.add(now.weekday())
+        previous, now = now, now + dt.timedelta(seconds=1)
+    assert seen == weekdays
+
+
+@pytest.mark.parametrize("expr", ["0 3 * * 8", "0 3 * * 5-2", "0 3 * * funday"])
+def test_bad_weekdays_are_refused(expr: str, tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD.replace('"0 3 * * *"', f'"{expr}"'))
+    (error,) = scan_seeds(tmp_path).errors
+    assert error.key == "schedule"
