@@ -461,13 +461,14 @@ def measure_diff(rng: random.Random) -> list[tuple[str, str]]:
     for name in ("lanzhou-2023-fzzf", "guangxi-2022-fzzf-plan"):
         old = normalize_text("\n".join(report_text(name)))
         lines = old.split("\n")
-        for _ in range(3):  # three figures changed
-            i = rng.randrange(len(lines))
+        # five figures changed in five paragraphs, one paragraph added and one dropped
+        with_figures = [i for i, line in enumerate(lines) if _NUMBER.search(line)]
+        for i in rng.sample(with_figures, 5):
             lines[i] = _NUMBER.sub(lambda m: str(int(m.group()) + 1), lines[i], count=1)
+        del lines[rng.choice([i for i in range(len(lines)) if i not in with_figures])]
         lines.insert(
             rng.randrange(len(lines)), "新增段落：进一步规范行政执法行为，全年开展执法检查36次。"
         )
-        del lines[rng.randrange(len(lines))]
         new = "\n".join(lines)
         diff_texts(old, new)
         median, p95 = timed(lambda old=old, new=new: diff_texts(old, new), 30)
