@@ -22,15 +22,23 @@ EDIT = ("lanzhou-mzj", "report", "等法律法规46次", "等法律法规48次")
 WITHDRAW = ("luohu-mzj", "notice-6")
 
 
+DEMO_FILES = ("archive.db", "archive.db-wal", "archive.db-shm", "archive.db.migrate-lock")
+
+
 def prepare_folder(folder: Path) -> None:
-    """A fresh demo folder; refuses to clear a folder the demo did not make."""
+    """A fresh demo folder; refuses to clear a folder the demo did not make.
+
+    Only what an earlier demo wrote is removed, so `--dir .` in an empty or demo folder works.
+    """
     if folder.exists():
-        if not (folder / MARKER).exists() and any(folder.iterdir()):
+        if not folder.is_dir() or (not (folder / MARKER).exists() and any(folder.iterdir())):
             raise click.UsageError(
                 f"{folder} exists and is not a gongkai demo folder; pass --dir to use another"
             )
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+        shutil.rmtree(folder / "seeds", ignore_errors=True)
+        for name in DEMO_FILES:
+            (folder / name).unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / MARKER).write_text("made by gongkai demo; safe to delete\n", encoding="utf-8")
 
 
