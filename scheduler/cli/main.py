@@ -3,30 +3,34 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from typing import Any
 
 import click
 
-from archive.cli.check import check_command
-from archive.cli.commands import (
-    diff_command,
-    history_command,
-    query_command,
-    runs_command,
-    show_command,
-)
-from archive.cli.export import export_command
 from archive.errors import ArchiveError, BadQuery
-from crawler.cli.crawl import crawl_command
-from crawler.cli.demo import demo_command
-from crawler.cli.extract import extract as extract_command
 from crawler.errors import CrawlerError, SeedError
 from crawler.seeds import SeedErrors
-from scheduler.cli.schedule import schedule_command
-from scheduler.cli.sources import sources_command
 from scheduler.errors import SchedulerError
+
+# Commands load when used, so `gongkai query` doesn't import Scrapy and the scheduler
+# service doesn't carry the crawler in memory.
+COMMANDS = {
+    "crawl": "crawler.cli.crawl:crawl_command",
+    "runs": "archive.cli.commands:runs_command",
+    "query": "archive.cli.commands:query_command",
+    "show": "archive.cli.commands:show_command",
+    "history": "archive.cli.commands:history_command",
+    "diff": "archive.cli.commands:diff_command",
+    "export": "archive.cli.export:export_command",
+    "check": "archive.cli.check:check_command",
+    "demo": "crawler.cli.demo:demo_command",
+    "extract": "crawler.cli.extract:extract",
+    "schedule": "scheduler.cli.schedule:schedule_command",
+    "sources": "scheduler.cli.sources:sources_command",
+}
 
 USAGE = 2
 FAILURE = 1
@@ -38,7 +42,18 @@ def _fail(message: str, code: int) -> None:
 
 
 class GongkaiGroup(click.Group):
-    """Turns gongkai's exceptions into a message and an exit status."""
+    """Loads commands lazily and turns gongkai's exceptions into a message and exit status."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -65,23 +80,6 @@ def main(verbose: int) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-
-
-for command in (
-    crawl_command,
-    runs_command,
-    query_command,
-    show_command,
-    history_command,
-    diff_command,
-    export_command,
-    check_command,
-    demo_command,
-    extract_command,
-    schedule_command,
-    sources_command,
-):
-    main.add_command(command)
 
 
 if __name__ == "__main__":
