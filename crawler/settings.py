@@ -42,6 +42,10 @@ DOWNLOADER_MIDDLEWARES = {
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = True  # some WAFs (Openresty CT6T) set a cookie and expect it back
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # a crawler of government sites opens no listening port
+# Scrapy re-parses a generator callback's source on every response to lint it (its cache
+# holds bound methods weakly): a millisecond and a half per page, for a development check.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 HTTPCACHE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -87,9 +87,9 @@ class WorkerPool:
     """A process pool for page and attachment work; workers=0 runs all work inline.
 
     Starting the processes costs about a second and a half of CPU, more than a small crawl
-    spends on extraction. So the first `inline_first` pieces of work run inline, and only
-    then does the pool start; until its workers are up, work goes on inline. A re-crawl that
-    finds nothing changed never starts it.
+    spends on extraction. So the first `inline_first` pieces of work run inline; then the
+    pool starts, and later work waits for it. A re-crawl that finds nothing changed never
+    starts it.
     """
 
     def __init__(self, workers: int, *, inline_first: int = INLINE_FIRST) -> None:
@@ -99,8 +99,8 @@ class WorkerPool:
         self._executor: Executor | None = None
         self._started: list[Future[None]] = []
 
-    def _ready(self) -> Executor | None:
-        """The pool once its workers are up; None while work should run inline."""
+    def _pool(self) -> Executor | None:
+        """The pool to send the next piece of work to; None to run it inline."""
         self.submitted += 1
         if self.workers <= 0 or self.submitted <= self.inline_first:
             return None
@@ -108,8 +108,9 @@ class WorkerPool:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["crawler.worker_warmup"])
             self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            # start every worker now, not one at a time as work arrives
             self._started = [self._executor.submit(_ready) for _ in range(self.workers)]
-        return self._executor if self.up else None
+        return self._executor
 
     @classmethod
     def from_settings(cls, settings: Any) -> WorkerPool:
@@ -127,11 +128,11 @@ class WorkerPool:
 
     @property
     def up(self) -> bool:
-        """Whether work now goes to the worker processes."""
+        """Whether the worker processes have started."""
         return self.started and all(f.done() for f in self._started)
 
     async def _run(self, fn: Any, **kwargs: Any) -> Any:
-        executor = self._ready()
+        executor = self._pool()
         if executor is None:
             return fn(**kwargs)
         return await asyncio.wrap_future(executor.submit(fn, **kwargs))
