@@ -117,12 +117,51 @@ def page_chrome() -> tuple[str, str]:
     return top, bottom
 
 
-def weigh(site_class: type) -> type:
-    """A portal site class whose detail pages carry page_chrome()."""
+# Real pages from the shared corpus whose body container is emptied and refilled with each
+# generated report: real chrome, real markup, real extraction cost. (nfra-rendered is left out:
+# it is a browser-rendered DOM, not what a server sends.)
+TEMPLATES = ("hanweb-zj-fgw", "trs-shanxi", "fujian-pingtan-report", "gansu-fzgg",
+             "govcn-gazette", "trs-cmse")  # fmt: skip
+BODY, TITLE = "GONGKAI-BODY-MARK", "GONGKAI-TITLE-MARK"
+
+
+def corpus_templates(corpus: Path) -> list[str]:
+    """The corpus articles as templates with BODY and TITLE marks; [] without the corpus."""
+    import lxml.html
+    from lxml.cssselect import CSSSelector
+
+    templates = []
+    for name in TEMPLATES:
+        page, meta = corpus / "articles" / f"{name}.html", corpus / "articles" / f"{name}.json"
+        if not page.exists() or not meta.exists():
+            return []
+        selector = json.loads(meta.read_text(encoding="utf-8"))["body_selector"]
+        root = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+        found = root.xpath(selector) if selector.startswith("/") else CSSSelector(selector)(root)
+        container = found[0] if found[0].tag != "p" else found[0].getparent()
+        for child in list(container):
+            container.remove(child)
+        container.text = BODY
+        for element in root.iter("title"):
+            element.text = TITLE
+        for element in root.xpath("//meta[@name='ArticleTitle']"):
+            element.set("content", TITLE)
+        templates.append(lxml.html.tostring(root, encoding="unicode"))
+    return templates
+
+
+def weigh(site_class: type, template: str | None) -> type:
+    """A portal site class whose detail pages are a real corpus page with the report's text
+    in its body container; without the corpus, the site's own page inside page_chrome()."""
     top, bottom = page_chrome()
 
     class Heavy(site_class):  # type: ignore[misc, valid-type]
         def render_detail(self, page):  # type: ignore[no-untyped-def]
+            if template is not None:
+                from crawler.portal.site import esc, paragraphs_html
+
+                body = paragraphs_html(page.paragraphs)
+                return template.replace(TITLE, esc(page.title)).replace(BODY, body)
             html = super().render_detail(page)
             return html.replace("<body>", "<body>" + top, 1).replace(
                 "</body>", bottom + "</body>", 1
@@ -132,7 +171,7 @@ def weigh(site_class: type) -> type:
     return Heavy
 
 
-def generated_sites(pages: int, sites: int) -> list:
+def generated_sites(pages: int, sites: int, corpus: Path) -> list:
     """`sites` sites sharing `pages` detail pages of real report sentences."""
     from crawler.portal.catalogue import PortalPage
     from crawler.portal.generic_site import GuangxiSite, PostIdSite
@@ -140,6 +179,7 @@ def generated_sites(pages: int, sites: int) -> list:
     from crawler.portal.trs_site import TrsSite
 
     pool = sentence_pool()
+    templates = corpus_templates(corpus)
     agencies = ["某市民政局", "某市司法局", "某县人民政府", "某区统计局"]
     made = []
     for s in range(sites):
@@ -160,31 +200,39 @@ def generated_sites(pages: int, sites: int) -> list:
             )
         kind = s % 4
         key = f"bench-{s}"
+        template = templates[s % len(templates)] if templates else None
         if kind == 0:
-            site = weigh(HanwebSite)(
+            site = weigh(HanwebSite, template)(
                 key, agency, site_pages, column=3000 + s, unit=70 + s, webid=9, per_page=25
             )
         elif kind == 1:
-            site = weigh(TrsSite)(key, agency, site_pages, column_path="/zwgk/tzgg/", per_page=25)
+            site = weigh(TrsSite, template)(
+                key, agency, site_pages, column_path="/zwgk/tzgg/", per_page=25
+            )
         elif kind == 2:
-            site = weigh(PostIdSite)(
+            site = weigh(PostIdSite, template)(
                 key, agency, site_pages, column_path="/zwgk/xxgk/", per_page=25
             )
         else:
-            site = weigh(GuangxiSite)(key, agency, site_pages, column_path="/xxgk/gk/", per_page=25)
+            site = weigh(GuangxiSite, template)(
+                key, agency, site_pages, column_path="/xxgk/gk/", per_page=25
+            )
         made.append(site)
     return made
 
 
-def serve(pages: int, sites: int, seeds: Path) -> None:
+def serve(pages: int, sites: int, seeds: Path, corpus: Path) -> None:
     """Run the generated portal until stdin closes; write its seeds and the URLs to fetch."""
     from crawler.portal import Portal
 
-    portal = Portal(sites=generated_sites(pages, sites)).start()
+    portal = Portal(sites=generated_sites(pages, sites, corpus)).start()
     portal.write_seeds(seeds, max_pages=1000, retry_backoff=0.1)
+    sample = [s.encode(s.render_detail(p)) for s, p in list(portal.pages())[::50]]
     urls = {
         "listings": {k: portal.listing_url(k) for k in portal.sites},
         "details": [portal.url(s.key, s.detail_path(p)) for s, p in portal.pages()],
+        "kib": sum(map(len, sample)) / len(sample) / 1024,
+        "templates": bool(corpus_templates(corpus)),
     }
     print(json.dumps(urls), flush=True)
     sys.stdin.read()  # until the parent closes our stdin
@@ -264,7 +312,7 @@ def plain_spider(urls: dict, *, extract: bool) -> dict[str, float]:
 def child(argv: list[str]) -> None:
     mode = argv[0]
     if mode == "serve":
-        serve(int(argv[1]), int(argv[2]), Path(argv[3]))
+        serve(int(argv[1]), int(argv[2]), Path(argv[3]), Path(argv[4]))
         return
     if mode == "crawl":
         workers = None if argv[3] == "auto" else int(argv[3])
@@ -302,6 +350,12 @@ def main() -> None:
         "--workers", default="auto", help="extraction processes (default: one per CPU)"
     )
     parser.add_argument("--keep", type=Path, help="keep the archive and seeds in this folder")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path(os.environ.get("GONGKAI_CORPUS", ROOT.parent / "shared" / "corpus")),
+        help="the shared corpus, whose real pages are the detail pages' templates",
+    )
     parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -320,6 +374,7 @@ def main() -> None:
             str(args.pages),
             str(args.sites),
             str(seeds),
+            str(args.corpus),
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -330,9 +385,11 @@ def main() -> None:
         assert portal.stdout is not None
         urls = json.loads(portal.stdout.readline())
         (folder / "urls.json").write_text(json.dumps(urls))
+        how = "real corpus pages as templates" if urls["templates"] else "synthetic chrome"
         print(
             f"portal: {len(urls['details'])} detail pages on {len(urls['listings'])} sites "
-            f"(separate process); {os.cpu_count()} CPUs; archive {db}"
+            f"(separate process), {urls['kib']:.0f} KiB per page on average ({how}); "
+            f"{os.cpu_count()} CPUs; archive {db}"
         )
         fetch = run_child("fetch", str(folder / "urls.json"))
         naive = run_child("naive", str(folder / "urls.json"))

@@ -2,9 +2,9 @@
 
 A page answered 304, or whose raw bytes hash the same as its last fetch, is only sighted: no
 decoding, no extraction, no version; sightings are written in batches. Anything else is
-decoded, extracted and indexed in a worker process (crawler.workers) and handed to the
-archive, which writes a version only if the normalised text changed; its attachments are then
-downloaded and stored. A failed archive write stops the crawl.
+decoded, extracted, indexed and archived by a worker process (crawler.workers); the archive
+writes a version only if the normalised text changed. The page's attachments are then
+downloaded, read and stored the same way. A failed archive write stops the crawl.
 """
 
 from __future__ import annotations
@@ -18,65 +18,18 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from archive import (
-    ArchiveError,
-    AttachmentFile,
-    AttachmentRef,
-    Capture,
-    HttpStateView,
-    PageMeta,
-    PageRecord,
-    Sighting,
-)
+from archive import ArchiveError, HttpStateView, Sighting
 from archive.normalize import sha256_hex
 from crawler.attachments import is_download_url
-from crawler.errors import ExtractionError
-from crawler.extract import Extraction
+from crawler.extract import Attachment
 from crawler.items import FetchedAttachment, FetchedPage, GonePage, Problem, UnchangedPage
+from crawler.records import lower_headers
 from crawler.session import CrawlSession
-from crawler.workers import PageWork, WorkerPool
+from crawler.workers import WorkerPool
 
 log = logging.getLogger("gongkai.archive")
 
 SIGHTING_BATCH = 200
-
-
-def lower_headers(headers: dict[str, str]) -> dict[str, str]:
-    return {k.lower(): v for k, v in headers.items()}
-
-
-def page_record(item: FetchedPage, work: PageWork, *, raw_sha256: str, run_id: int) -> PageRecord:
-    """The archive's view of an extracted page."""
-    extraction: Extraction = work.extraction
-    headers = lower_headers(item.headers)
-    return PageRecord(
-        capture=Capture(
-            source_id=item.source_id,
-            url=item.url,
-            fetched_at=item.fetched_at,
-            status=item.status,
-            raw=item.body,
-            raw_sha256=raw_sha256,
-            headers=item.headers,
-            etag=headers.get("etag"),
-            last_modified=headers.get("last-modified"),
-        ),
-        text=extraction.text,
-        meta=PageMeta(
-            title=extraction.title or item.listed_title,
-            published=extraction.published,
-            written=extraction.written,
-            doc_number=extraction.doc_number,
-            index_number=extraction.index_number,
-            publisher=extraction.publisher,
-            report_kind=extraction.report_kind,
-            report_year=extraction.report_year,
-        ),
-        attachments=tuple(AttachmentRef(name=a.name, url=a.url) for a in extraction.attachments),
-        run_id=run_id,
-        search_text=work.search_text,
-        simhash=work.simhash,
-    )
 
 
 class ArchivePipeline:
@@ -172,38 +125,19 @@ class ArchivePipeline:
             )
             return
         assert self.pool is not None
-        try:
-            work = await self.pool.page(
-                body=item.body,
-                content_type=headers.get("content-type"),
-                url=item.url,
-                cms=item.cms or session.seed.cms,
-            )
-        except BrokenProcessPool:
-            raise
-        except (ExtractionError, Exception) as exc:  # one bad page is that page's problem
-            session.problem(
-                url=item.url,
-                kind="extraction",
-                message=f"extraction failed ({type(exc).__name__}: {exc}); nothing archived",
-            )
-            return
-        session.tallies.extracted += 1
-        if work.shell or not work.extraction.text.strip():
-            if work.shell:
-                message = work.shell.replace("listing holds no items", "the page holds no text")
-                session.problem(url=item.url, kind="page-shell", message=message)
-            else:
-                session.problem(
-                    url=item.url,
-                    kind="empty-text",
-                    message="extraction found no body text; nothing archived",
-                )
-            return
-        outcome = session.archive.record_page(
-            page_record(item, work, raw_sha256=raw_sha, run_id=session.run_id)
+        done = await self.pool.archive_page(
+            item=item,
+            raw_sha256=raw_sha,
+            run_id=session.run_id,
+            cms=item.cms or session.seed.cms,
+            archive=session.archive,
         )
-        session.counts.add(outcome)
+        session.tallies.extracted += 1
+        if done.outcome is None:
+            kind, message = done.problem or ("extraction", "nothing archived")
+            session.problem(url=item.url, kind=kind, message=message)
+            return
+        session.counts.add(done.outcome)
         session.http_states[item.url] = HttpStateView(
             url=item.url,
             etag=headers.get("etag"),
@@ -211,17 +145,17 @@ class ArchivePipeline:
             raw_sha256=raw_sha,
         )
         session.known[item.url] = "live"
-        log.info("archived source=%s url=%s outcome=%s", item.source_id, item.url, outcome)
-        self._fetch_attachments(session, item, work.extraction)
+        log.info("archived source=%s url=%s outcome=%s", item.source_id, item.url, done.outcome)
+        self._fetch_attachments(session, item, done.attachments)
 
     def _fetch_attachments(
-        self, session: CrawlSession, item: FetchedPage, extraction: Extraction
+        self, session: CrawlSession, item: FetchedPage, attachments: tuple[Attachment, ...]
     ) -> None:
         """Ask for the page's files: on its own site(s), once per run, politely queued."""
         spider, engine = self.crawler.spider, self.crawler.engine
         if spider is None or engine is None:
             return
-        for attachment in extraction.attachments:
+        for attachment in attachments:
             url = attachment.url
             if not is_download_url(url) or url in session.requested:
                 continue
@@ -244,32 +178,11 @@ class ArchivePipeline:
 
     async def _archive_attachment(self, session: CrawlSession, item: FetchedAttachment) -> None:
         assert self.pool is not None
-        try:
-            read = await self.pool.attachment(data=item.body, url=item.url)
-            text, note = read.text, read.note
-            unreadable = read.kind in ("pdf", "docx") and text is None
-        except BrokenProcessPool:
-            raise
-        except Exception as exc:  # the file is still worth keeping without its text
-            text, note, unreadable = None, f"{type(exc).__name__}: {exc}", True
-        session.archive.record_attachment(
-            AttachmentFile(
-                source_id=item.source_id,
-                document_url=item.document_url,
-                url=item.url,
-                name=item.name,
-                data=item.body,
-                fetched_at=item.fetched_at,
-                content_type=item.content_type,
-                text=text,
-            )
-        )
+        read = await self.pool.archive_attachment(item=item, archive=session.archive)
         session.tallies.attachments += 1
-        if unreadable:
+        if read.text is None and read.kind in ("pdf", "docx", "error"):
             session.problem(
-                url=item.url,
-                kind="attachment-text",
-                message=f"stored without text: {note}",
+                url=item.url, kind="attachment-text", message=f"stored without text: {read.note}"
             )
         log.info("attachment source=%s url=%s bytes=%d", item.source_id, item.url, len(item.body))
 

@@ -1,10 +1,14 @@
-"""CPU work off the reactor: decoding, extraction, search indexing and attachment text run in
-worker processes, and the pipeline awaits their results.
+"""CPU work off the reactor: decoding, extraction, search indexing, attachment text and the
+archive writes of new pages run in worker processes, and the pipeline awaits their results.
 
-Scrapy's downloads, the callbacks and the archive writes share one thread; extraction and
-jieba segmentation cost about 10 ms of CPU each per page, so doing them there would leave a
-second core idle and stall downloads. The pool uses the forkserver start method: workers are
-forked from a clean, single-threaded server process, never from the reactor's.
+Scrapy's downloads and callbacks run on one thread. Extraction and jieba segmentation cost
+about 10 ms of CPU each per page, and the archive's write of a new page (ORM, compression,
+full-text and near-duplicate index) about as much again: done there, they would stall the
+downloads and leave the second core idle. So a worker takes a fetched page all the way into
+the archive, in one transaction on its own connection (SQLite serialises the writers; the
+busy timeout makes them wait their turn), and hands back what happened. The pool uses the
+forkserver start method: workers are forked from a clean, single-threaded server process,
+never from the reactor's.
 """
 
 from __future__ import annotations
@@ -15,13 +19,17 @@ import os
 import re
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.util import Finalize
 from typing import Any
 
+from archive import Archive, Outcome
 from archive.normalize import normalize_text
 from archive.textindex import index_text
 from crawler.attachments import AttachmentText, read_attachment
-from crawler.extract import Extraction, decode_html, extract_report
+from crawler.extract import Attachment, Extraction, decode_html, extract_report
+from crawler.items import FetchedAttachment, FetchedPage
 from crawler.listings.shells import shell_reason
+from crawler.records import attachment_file, lower_headers, page_record
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,6 +72,83 @@ def work_page(*, body: bytes, content_type: str | None, url: str, cms: str | Non
 def work_attachment(*, data: bytes, url: str) -> AttachmentText:
     """The text of an attachment (runs in a worker)."""
     return read_attachment(data, url=url)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArchivedPage:
+    """What became of a fetched page: archived (with its outcome), or a problem."""
+
+    outcome: Outcome | None = None
+    problem: tuple[str, str] | None = None  # (kind, message) when nothing was archived
+    attachments: tuple[Attachment, ...] = ()
+
+
+# A worker's own handle on each archive it writes to, opened at its first write.
+_ARCHIVES: dict[str, Archive] = {}
+
+
+def _archive_at(db_url: str) -> Archive:
+    archive = _ARCHIVES.get(db_url)
+    if archive is None:
+        archive = _ARCHIVES[db_url] = Archive.open(db_url)
+        Finalize(archive, archive.close, exitpriority=10)
+    return archive
+
+
+def archive_page(
+    *,
+    item: FetchedPage,
+    raw_sha256: str,
+    run_id: int,
+    cms: str | None,
+    db_url: str | None = None,
+    archive: Archive | None = None,
+) -> ArchivedPage:
+    """Extract, index and archive one page (in a worker, or inline given `archive`).
+
+    ArchiveError propagates: the caller stops the crawl.
+    """
+    try:
+        work = work_page(
+            body=item.body,
+            content_type=lower_headers(item.headers).get("content-type"),
+            url=item.url,
+            cms=cms,
+        )
+    except Exception as exc:  # one bad page is that page's problem
+        message = f"extraction failed ({type(exc).__name__}: {exc}); nothing archived"
+        return ArchivedPage(problem=("extraction", message))
+    if work.shell:
+        return ArchivedPage(
+            problem=(
+                "page-shell",
+                work.shell.replace("listing holds no items", "the page holds no text"),
+            )
+        )
+    if not work.extraction.text.strip():
+        return ArchivedPage(
+            problem=("empty-text", "extraction found no body text; nothing archived")
+        )
+    record = page_record(item, work, raw_sha256=raw_sha256, run_id=run_id)
+    outcome = (archive or _archive_at(str(db_url))).record_page(record)
+    return ArchivedPage(outcome=outcome, attachments=work.extraction.attachments)
+
+
+def archive_attachment(
+    *, item: FetchedAttachment, db_url: str | None = None, archive: Archive | None = None
+) -> AttachmentText:
+    """Read and store one attachment (in a worker, or inline given `archive`)."""
+    try:
+        read = read_attachment(item.body, url=item.url)
+    except Exception as exc:  # the file is still worth keeping without its text
+        read = AttachmentText(text=None, kind="error", note=f"{type(exc).__name__}: {exc}")
+    (archive or _archive_at(str(db_url))).record_attachment(attachment_file(item, text=read.text))
+    return read
+
+
+def archive_url(archive: Archive) -> str:
+    """The URL a worker opens to write to the same archive."""
+    return archive.engine.url.render_as_string(hide_password=False)
 
 
 def warm_up() -> None:
@@ -136,6 +221,34 @@ class WorkerPool:
         if executor is None:
             return fn(**kwargs)
         return await asyncio.wrap_future(executor.submit(fn, **kwargs))
+
+    async def archive_page(
+        self, *, item: FetchedPage, raw_sha256: str, run_id: int, cms: str | None, archive: Archive
+    ) -> ArchivedPage:
+        """Take a fetched page into the archive, in a worker (or inline)."""
+        executor = self._pool()
+        kwargs: dict[str, Any] = {
+            "item": item,
+            "raw_sha256": raw_sha256,
+            "run_id": run_id,
+            "cms": cms,
+        }
+        if executor is None:
+            return archive_page(**kwargs, archive=archive)
+        future = executor.submit(archive_page, **kwargs, db_url=archive_url(archive))
+        result: ArchivedPage = await asyncio.wrap_future(future)
+        return result
+
+    async def archive_attachment(
+        self, *, item: FetchedAttachment, archive: Archive
+    ) -> AttachmentText:
+        """Read and store a downloaded attachment, in a worker (or inline)."""
+        executor = self._pool()
+        if executor is None:
+            return archive_attachment(item=item, archive=archive)
+        future = executor.submit(archive_attachment, item=item, db_url=archive_url(archive))
+        result: AttachmentText = await asyncio.wrap_future(future)
+        return result
 
     async def page(
         self, *, body: bytes, content_type: str | None, url: str, cms: str | None
