@@ -26,6 +26,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -399,6 +400,8 @@ def main() -> None:
         if portal.stdin:
             portal.stdin.close()
         portal.wait(timeout=30)
+        if args.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
     details = len(urls["details"])
     assert first["new"] == details, first
     assert again["new"] == 0 and again["changed"] == 0, again
