@@ -43,8 +43,9 @@ def run_in_reactor(main: Callable[[], Awaitable[Any]]) -> Any:
     """Run a coroutine function under Twisted's asyncio reactor until it finishes."""
     install_reactor(ASYNCIO_REACTOR)
     from scrapy.utils.defer import deferred_from_coro
-    from twisted.internet import reactor
+    from twisted.internet import reactor as installed
 
+    reactor: Any = installed  # the module attribute is typed as a bare interface
     outcome: dict[str, Any] = {}
 
     async def wrapped() -> None:
@@ -55,8 +56,8 @@ def run_in_reactor(main: Callable[[], Awaitable[Any]]) -> Any:
 
     # An asyncio task, so that the coroutine may await asyncio futures as well as Deferreds.
     d = deferred_from_coro(wrapped())
-    d.addBoth(lambda _: reactor.callLater(0, reactor.stop))  # type: ignore[attr-defined]
-    reactor.run(installSignalHandlers=True)  # type: ignore[attr-defined]
+    d.addBoth(lambda _: reactor.callLater(0, reactor.stop))
+    reactor.run(installSignalHandlers=True)
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")

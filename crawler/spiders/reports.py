@@ -127,6 +127,8 @@ class ReportSpider(scrapy.Spider):
     name = "reports"
     session: CrawlSession
     workers: WorkerPool | None = None
+    allowed_domains: list[str]
+    owns_archive = False
 
     def __init__(self, source: str | None = None, seed: Seed | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
