@@ -115,6 +115,9 @@ class Document(Base):
     last_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     version_count: Mapped[int] = mapped_column(Integer, default=0)
     simhash: Mapped[int | None] = mapped_column(BigInteger)
+    # The version the search and copy indexes were built from (behind version_count while
+    # an index pass is due).
+    indexed_n: Mapped[int | None] = mapped_column(Integer)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     moved_from_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
 

@@ -64,7 +64,8 @@ class PageRecord:
     `search_text` and `simhash` are what archive.textindex.index_text(text) returns. They
     are optional: a crawler may compute them in a worker process to keep jieba off its
     event loop; when absent, the archive computes them itself, and only when the page's
-    text changed.
+    text changed. With `defer_index` the archive skips both and leaves the document for
+    Archive.index_pending(), which a crawl runs once its fetching is done.
     """
 
     capture: Capture
@@ -74,6 +75,7 @@ class PageRecord:
     run_id: int | None = None
     search_text: str | None = None
     simhash: int | None = None
+    defer_index: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive import search
 from archive.blobs import get_blob, put_blob
-from archive.copies import link_copies, move_on_gone
+from archive.copies import move_on_gone
 from archive.db import create_archive_engine, ensure_schema
 from archive.errors import ArchiveError, DatabaseUnavailable
+from archive.indexing import index_pending, index_version
 from archive.models import (
     Attachment,
     CrawlRun,
@@ -272,19 +273,18 @@ class Archive:
                         run_id=record.run_id,
                     )
                 )
-                index = _text_index(record, text)
-                s.flush()
-                search.index_document(s, doc.id, title=doc.title, search_text=index.search_text)
-                link_copies(
-                    s,
-                    doc,
-                    text=text,
-                    fingerprint=index.simhash,
-                    new_document=n == 1,
-                    at=cap.fetched_at,
-                    run_id=record.run_id,
-                )
-            elif doc.title != old_title:
+                if not record.defer_index:
+                    s.flush()
+                    index_version(
+                        s,
+                        doc,
+                        n=n,
+                        text=text,
+                        index=_text_index(record, text),
+                        at=cap.fetched_at,
+                        run_id=record.run_id,
+                    )
+            elif doc.title != old_title and doc.indexed_n is not None:
                 search.index_title(s, doc.id, title=doc.title)
             _sync_attachments(s, doc.id, record, cap.fetched_at)
             _save_http_state(s, cap)
@@ -383,6 +383,22 @@ class Archive:
                 state.etag = state.last_modified = state.raw_sha256 = None
                 state.checked_at = at
             return True
+
+    def index_pending(
+        self, *, sources: Sequence[str] | None = None, workers: int = 0, batch: int = 100
+    ) -> int:
+        """Index the documents whose latest version is not yet searchable; returns how many.
+
+        Crawls defer this (PageRecord.defer_index) and run it when their fetching is done;
+        reading commands that need the indexes run it first, so they are never stale.
+        `workers` > 1 segments texts in that many processes.
+        """
+        try:
+            return index_pending(self._sessions, sources=sources, workers=workers, batch=batch)
+        except OperationalError as exc:
+            raise DatabaseUnavailable(f"archive indexing failed: {exc.orig}") from exc
+        except SQLAlchemyError as exc:
+            raise ArchiveError(f"archive indexing failed: {exc}") from exc
 
     def raw_bytes(self, sha256: str) -> bytes | None:
         """The raw response bytes stored under a sha256."""

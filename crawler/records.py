@@ -44,8 +44,7 @@ def page_record(item: FetchedPage, work: PageWork, *, raw_sha256: str, run_id: i
         ),
         attachments=tuple(AttachmentRef(name=a.name, url=a.url) for a in extraction.attachments),
         run_id=run_id,
-        search_text=work.search_text,
-        simhash=work.simhash,
+        defer_index=True,  # jieba runs once, in the index pass after the crawl
     )
 
 

@@ -1,5 +1,7 @@
-"""CPU work off the reactor: decoding, extraction, search indexing, attachment text and the
-archive writes of new pages run in worker processes, and the pipeline awaits their results.
+"""CPU work off the reactor: decoding, extraction, attachment text and the archive writes of
+new pages run in worker processes, and the pipeline awaits their results. Search and copy
+indexing (jieba) is not done per page at all: the crawl defers it and runs one index pass when
+its fetching is done (crawler.runner.run_crawls).
 
 Scrapy's downloads and callbacks run on one thread. Extraction and jieba segmentation cost
 about 10 ms of CPU each per page, and the archive's write of a new page (ORM, compression,
@@ -23,8 +25,6 @@ from multiprocessing.util import Finalize
 from typing import Any
 
 from archive import Archive, Outcome
-from archive.normalize import normalize_text
-from archive.textindex import index_text
 from crawler.attachments import AttachmentText, read_attachment
 from crawler.extract import Attachment, Extraction, decode_html, extract_report
 from crawler.items import FetchedAttachment, FetchedPage
@@ -34,11 +34,9 @@ from crawler.records import attachment_file, lower_headers, page_record
 
 @dataclass(frozen=True, kw_only=True)
 class PageWork:
-    """An extracted page with its search index fields, or why it holds no text."""
+    """An extracted page, or why it holds no text."""
 
     extraction: Extraction
-    search_text: str | None = None
-    simhash: int | None = None
     shell: str | None = None  # an empty page that loads its text by script: from where
 
 
@@ -56,7 +54,7 @@ def template_only(text: str) -> bool:
 
 
 def work_page(*, body: bytes, content_type: str | None, url: str, cms: str | None) -> PageWork:
-    """Decode, extract and index one page (runs in a worker)."""
+    """Decode and extract one page (runs in a worker)."""
     html, _encoding = decode_html(body, content_type=content_type)
     extraction = extract_report(html, url=url, cms=cms)
     if not extraction.text.strip():
@@ -65,8 +63,7 @@ def work_page(*, body: bytes, content_type: str | None, url: str, cms: str | Non
         shell = shell_reason(html)
         if shell:  # an app shell whose "text" is its own unfilled template
             return PageWork(extraction=extraction, shell=shell)
-    index = index_text(normalize_text(extraction.text))
-    return PageWork(extraction=extraction, search_text=index.search_text, simhash=index.simhash)
+    return PageWork(extraction=extraction)
 
 
 def work_attachment(*, data: bytes, url: str) -> AttachmentText:
@@ -104,7 +101,7 @@ def archive_page(
     db_url: str | None = None,
     archive: Archive | None = None,
 ) -> ArchivedPage:
-    """Extract, index and archive one page (in a worker, or inline given `archive`).
+    """Extract and archive one page (in a worker, or inline given `archive`).
 
     ArchiveError propagates: the caller stops the crawl.
     """
@@ -152,8 +149,7 @@ def archive_url(archive: Archive) -> str:
 
 
 def warm_up() -> None:
-    """Load jieba's dictionary and extraction's lazy data (about a second of CPU)."""
-    index_text("政府信息公开工作年度报告")
+    """Load extraction's lazy data before the first page arrives."""
     extract_report("<html><body><div id='zoom'><p>政府信息公开</p></div></body></html>")
 
 
@@ -197,12 +193,17 @@ class WorkerPool:
             self._started = [self._executor.submit(_ready) for _ in range(self.workers)]
         return self._executor
 
+    @staticmethod
+    def count(settings: Any) -> int:
+        """GONGKAI_WORKERS (default: one per CPU)."""
+        workers = int(settings.getint("GONGKAI_WORKERS", -1))
+        return default_workers() if workers < 0 else workers
+
     @classmethod
     def from_settings(cls, settings: Any) -> WorkerPool:
         """GONGKAI_WORKERS processes (default: one per CPU), GONGKAI_INLINE_FIRST inline."""
-        workers = settings.getint("GONGKAI_WORKERS", -1)
         return cls(
-            default_workers() if workers < 0 else workers,
+            cls.count(settings),
             inline_first=settings.getint("GONGKAI_INLINE_FIRST", INLINE_FIRST),
         )
 

@@ -63,7 +63,7 @@ def _took(start: str | None, end: str | None) -> str:
 @json_option
 def runs_command(db: str, seeds: str, source: str | None, as_json: bool) -> None:
     """Crawl runs, newest last."""
-    with open_archive(db) as archive, archive.session() as s:
+    with open_archive(db, indexed=False) as archive, archive.session() as s:
         runs = find_runs(s, source)
     if as_json:
         emit_json(runs)

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from archive.errors import BadQuery
+from archive.errors import ArchiveError, BadQuery
 from archive.store import Archive
 from archive.timeparse import parse_date, parse_time
 
@@ -54,8 +54,16 @@ def emit_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
-def open_archive(db: str) -> Archive:
-    return Archive.open(db)
+def open_archive(db: str, *, indexed: bool = True) -> Archive:
+    """Open the archive; with `indexed`, first index what a crawl left for later, so that
+    search, duplicate and move links are never stale."""
+    archive = Archive.open(db)
+    if indexed:
+        try:
+            archive.index_pending()
+        except ArchiveError as exc:  # e.g. a read-only database: answer from what is there
+            click.echo(f"gongkai: warning: could not bring the indexes up to date: {exc}", err=True)
+    return archive
 
 
 def date_arg(value: str | None, option: str) -> Any:

@@ -53,7 +53,7 @@ def prepare_folder(folder: Path) -> None:
 )
 def demo_command(folder: Path) -> None:
     """Crawl the bundled local portal into a fresh archive and show how to query it."""
-    from crawler.runner import crawl_settings, crawl_sources, run_in_reactor
+    from crawler.runner import crawl_settings, crawl_sources, index_sources, run_in_reactor
     from crawler.workers import WorkerPool
 
     console = stdout_console()
@@ -83,6 +83,7 @@ def demo_command(folder: Path) -> None:
 
         try:
             first, second = run_in_reactor(both_crawls)
+            index_sources(archive, [seed.id for seed in seeds], workers=0)
         finally:
             workers.close()
             archive.close()

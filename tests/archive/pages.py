@@ -30,6 +30,7 @@ def page(
     run_id: int | None = None,
     search_text: str | None = None,
     simhash: int | None = None,
+    defer_index: bool = False,
     **meta: object,
 ) -> PageRecord:
     """A fetched and extracted page; its raw bytes default to a small HTML wrapper."""
@@ -49,4 +50,5 @@ def page(
         run_id=run_id,
         search_text=search_text,
         simhash=simhash,
+        defer_index=defer_index,
     )
