@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -17,6 +19,7 @@ from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import install_reactor
 
 from archive import Archive, RunCounts
+from crawler.errors import CrawlerError
 from crawler.seeds import Seed
 from crawler.session import CrawlSession, RunSummary
 from crawler.spiders.reports import ReportSpider
@@ -39,6 +42,32 @@ def crawl_settings(db_url: str, overrides: dict[str, Any] | None = None) -> Sett
     return settings
 
 
+class Shutdown:
+    """SIGINT/SIGTERM during crawls: the first stops them the way Scrapy closes a spider (each
+    run is closed as failed, "stopped early: shutdown", and the summary is still printed); a
+    second stops the reactor at once. Either way no page is half-written: each page is one
+    transaction."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.crawlers: set[Any] = set()
+
+    def stop(self, reactor: Any) -> None:
+        from scrapy.utils.defer import deferred_from_coro
+
+        if self.requested:
+            log.warning("second stop signal: stopping now")
+            reactor.stop()
+            return
+        self.requested = True
+        log.warning("stop signal: closing the running crawls (again to stop at once)")
+        for crawler in list(self.crawlers):
+            deferred_from_coro(crawler.stop_async())
+
+
+SHUTDOWN = Shutdown()
+
+
 def run_in_reactor(main: Callable[[], Awaitable[Any]]) -> Any:
     """Run a coroutine function under Twisted's asyncio reactor until it finishes."""
     install_reactor(ASYNCIO_REACTOR)
@@ -47,6 +76,8 @@ def run_in_reactor(main: Callable[[], Awaitable[Any]]) -> Any:
 
     reactor: Any = installed  # the module attribute is typed as a bare interface
     outcome: dict[str, Any] = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: reactor.callFromThread(SHUTDOWN.stop, reactor))
 
     async def wrapped() -> None:
         try:
@@ -57,9 +88,11 @@ def run_in_reactor(main: Callable[[], Awaitable[Any]]) -> Any:
     # An asyncio task, so that the coroutine may await asyncio futures as well as Deferreds.
     d = deferred_from_coro(wrapped())
     d.addBoth(lambda _: reactor.callLater(0, reactor.stop))
-    reactor.run(installSignalHandlers=True)
+    reactor.run(installSignalHandlers=False)
     if "error" in outcome:
         raise outcome["error"]
+    if "value" not in outcome:
+        raise CrawlerError("the crawl was stopped before it could finish its runs")
     return outcome.get("value")
 
 
@@ -119,7 +152,17 @@ async def _crawl_sources(
 
     async def one(seed: Seed) -> None:
         async with gate:
+            if SHUTDOWN.requested:
+                summaries[seed.id] = RunSummary(
+                    source_id=seed.id,
+                    run_id=0,
+                    status="failed",
+                    counts=RunCounts(),
+                    message="not crawled: gongkai was told to stop",
+                )
+                return
             crawler = runner.create_crawler(ReportSpider)
+            SHUTDOWN.crawlers.add(crawler)
             try:
                 await crawler.crawl_async(
                     seed=seed, archive=archive, on_progress=progress, workers=workers
@@ -134,6 +177,8 @@ async def _crawl_sources(
                     message=str(exc),
                 )
                 return
+            finally:
+                SHUTDOWN.crawlers.discard(crawler)
             spider = crawler.spider
             session: CrawlSession | None = getattr(spider, "session", None)
             if session is not None and session.summary is not None:
@@ -158,8 +203,14 @@ def run_crawls(
     overrides: dict[str, Any] | None = None,
     progress: ProgressHook | None = None,
     max_parallel: int = 4,
+    index: bool = True,
 ) -> list[RunSummary]:
-    """Open the archive and crawl the seeds; blocks until every crawl has finished."""
+    """Open the archive and crawl the seeds; blocks until every crawl has finished.
+
+    Then, unless `index` is false, one index pass makes the new versions searchable and links
+    copies and moves: jieba costs more CPU per page than fetching it, so it stays out of the
+    crawl and runs once, on every core, when the fetching is done.
+    """
     archive = Archive.open(db_url)
     settings = crawl_settings(db_url, overrides)
     try:
@@ -172,6 +223,22 @@ def run_crawls(
                 max_parallel=max_parallel,
             )
         )
+        if index and not SHUTDOWN.requested:
+            index_sources(archive, [s.id for s in seeds], workers=WorkerPool.count(settings))
         return result
     finally:
         archive.close()
+
+
+def index_sources(archive: Archive, source_ids: Sequence[str], *, workers: int) -> int:
+    """The index pass over what these sources' crawls archived; returns documents indexed."""
+    start = time.perf_counter()
+    done = archive.index_pending(sources=source_ids, workers=workers if workers > 1 else 0)
+    if done:
+        log.info(
+            "indexed documents=%d seconds=%.1f sources=%s",
+            done,
+            time.perf_counter() - start,
+            ",".join(source_ids),
+        )
+    return done

@@ -225,3 +225,48 @@ def test_demo_archives_the_portal_and_prints_how_to_query(tmp_path: Path) -> Non
     (other / "notes.txt").write_text("keep me", encoding="utf-8")
     refused = run_gongkai("demo", "--dir", str(other))
     assert refused.returncode == 2 and (other / "notes.txt").exists()
+
+
+def test_interrupted_crawl_closes_its_runs_and_prints_the_summary(
+    portal: Portal, tmp_path: Path
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    seeds = portal.write_seeds(tmp_path / "seeds", delay=1.0)
+    db = f"sqlite:///{tmp_path / 'archive.db'}"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "scheduler.cli.main",
+            "crawl",
+            "--seeds",
+            str(seeds),
+            "--db",
+            db,
+            "--max-parallel",
+            "2",
+            "--quiet",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not sum(site.requests.count("/robots.txt") for site in portal.sites.values()):
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.2)
+    time.sleep(2)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err and "crawl summary" in out
+    runs = json.loads(run_gongkai("runs", "--db", db, "--json").stdout)
+    assert runs and all(r["status"] == "failed" for r in runs)
+    assert {r["message"] for r in runs} == {"crawl stopped early: shutdown"}
+    assert "not crawled: gongkai was told to stop" in out  # sources not yet started
+    check = json.loads(run_gongkai("check", "--db", db, "--json").stdout)
+    assert check["ok"], check["problems"]
