@@ -1,13 +1,11 @@
-"""The worker pool: extraction and indexing in processes give what the archive would compute
-itself, the pool starts only after the inline allowance, and work then leaves this process."""
+"""The worker pool: extraction in processes gives what extraction gives inline, the pool
+starts only after the inline allowance, and work then leaves this process."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 
-from archive.normalize import normalize_text
-from archive.textindex import index_text
 from crawler.attachments import read_attachment
 from crawler.extract import decode_html, extract_report
 from crawler.portal.server import build_sites
@@ -20,15 +18,13 @@ def portal_report() -> tuple[str, bytes]:
     return site.detail_path(page), site.encode(site.render_detail(page))
 
 
-def test_work_page_matches_extraction_and_the_archives_own_index() -> None:
+def test_work_page_matches_extraction() -> None:
     path, body = portal_report()
     work = work_page(
         body=body, content_type="text/html; charset=utf-8", url="http://x" + path, cms="hanweb"
     )
     expected = extract_report(decode_html(body)[0], url="http://x" + path, cms="hanweb")
     assert work.extraction == expected
-    index = index_text(normalize_text(expected.text))
-    assert (work.search_text, work.simhash) == (index.search_text, index.simhash)
     assert work.shell is None
 
 
@@ -37,7 +33,7 @@ def test_an_empty_page_says_where_its_text_would_come_from() -> None:
         b"axios.get('/api/article/detail?id=7')</script></body></html>"  # fmt: skip
     work = work_page(body=shell, content_type=None, url="http://x/a.html", cms=None)
     assert work.shell is not None and "/api/article/detail" in work.shell
-    assert work.search_text is None  # nothing to index: the pipeline archives nothing
+    assert not work.extraction.text.strip() or work.shell  # the pipeline archives nothing
 
 
 def test_work_runs_inline_at_first_then_in_other_processes() -> None:
@@ -54,7 +50,7 @@ def test_work_runs_inline_at_first_then_in_other_processes() -> None:
         assert pid != os.getpid()
         path, body = portal_report()
         work = asyncio.run(pool.page(body=body, content_type=None, url="http://x" + path, cms=None))
-        assert "兰州市民政局" in work.extraction.text and work.simhash is not None
+        assert "兰州市民政局" in work.extraction.text and work.shell is None
         pdf = next(s for s in build_sites() if s.key == "gx-mzt").page("report").attachments[1]
         read = asyncio.run(pool.attachment(data=pdf.data, url="http://x/rwfg.pdf"))
         assert read == read_attachment(pdf.data, url="http://x/rwfg.pdf")
