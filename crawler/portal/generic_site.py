@@ -16,8 +16,8 @@ from crawler.portal.catalogue import PortalPage
 from crawler.portal.site import PortalSite, Reply, esc, paragraphs_html
 
 
-class PostIdSite(PortalSite):
-    """Guangdong post_ID layout."""
+class ColumnSite(PortalSite):
+    """A column of detail pages under one folder, with a 下一页 or numbered pager."""
 
     def __init__(
         self,
@@ -36,6 +36,10 @@ class PostIdSite(PortalSite):
             raise ValueError(f"unknown pager {pager!r}")
         self.pager = pager
 
+
+class PostIdSite(ColumnSite):
+    """Guangdong post_ID layout."""
+
     @property
     def listing_path(self) -> str:
         return self.column_path + "index.html"
@@ -51,10 +55,10 @@ class PostIdSite(PortalSite):
             return None
         number = int(m.group(1) or 1)
         listed = self.listed_pages()
-        count = max(1, -(-len(listed) // self.per_page))
+        count = self.page_count(listed)
         if number > count:
             return Reply(404, b"<html><body>404</body></html>", {"Content-Type": "text/html"})
-        chunk = listed[(number - 1) * self.per_page : number * self.per_page]
+        chunk = self.page_chunk(listed, number)
         items = "\n".join(
             f'<li><a href="{esc(self.detail_path(p))}" title="{esc(p.title)}">{esc(p.title)}</a>'
             f"<span>{p.published.isoformat()}</span></li>"
@@ -120,25 +124,8 @@ class PostIdSite(PortalSite):
         )
 
 
-class GuangxiSite(PortalSite):
+class GuangxiSite(ColumnSite):
     """Guangxi 集约化 layout, paged with ?page=N."""
-
-    def __init__(
-        self,
-        key: str,
-        name: str,
-        pages: list[PortalPage],
-        *,
-        column_path: str,
-        per_page: int = 4,
-        pager: str = "next",
-    ) -> None:
-        super().__init__(key, name, pages)
-        self.column_path = column_path.rstrip("/") + "/"
-        self.per_page = per_page
-        if pager not in ("next", "numbers"):
-            raise ValueError(f"unknown pager {pager!r}")
-        self.pager = pager
 
     @property
     def listing_path(self) -> str:
@@ -155,8 +142,8 @@ class GuangxiSite(PortalSite):
         except ValueError:
             number = 1
         listed = self.listed_pages()
-        count = max(1, -(-len(listed) // self.per_page))
-        chunk = listed[(number - 1) * self.per_page : number * self.per_page]
+        count = self.page_count(listed)
+        chunk = self.page_chunk(listed, number)
         items = "\n".join(
             f'<li><a href="{esc(self.detail_path(p))}" target="_blank">{esc(p.title)}</a>'
             f'<span class="date">{p.published.isoformat()}</span></li>'

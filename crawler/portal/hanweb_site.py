@@ -176,8 +176,8 @@ $(document).ready(function(){{
         return self.column_page(lists, script)
 
     def render_direct(self, listed: list[PortalPage], number: int) -> str:
-        count = max(1, -(-len(listed) // self.per_page))
-        chunk = listed[(number - 1) * self.per_page : number * self.per_page]
+        count = self.page_count(listed)
+        chunk = self.page_chunk(listed, number)
         items = "".join(
             f'<li><a href="{esc(self.detail_path(p))}" title="{esc(p.title)}">{esc(p.title)}</a>'
             f"<span>{p.published.isoformat()}</span></li>"

@@ -101,6 +101,16 @@ class PortalSite(ABC):
 
     # -- shared behaviour ------------------------------------------------------------
 
+    per_page: int = 4
+
+    def page_count(self, listed: list[PortalPage]) -> int:
+        """How many listing pages the listed items fill (at least one)."""
+        return max(1, -(-len(listed) // self.per_page))
+
+    def page_chunk(self, listed: list[PortalPage], number: int) -> list[PortalPage]:
+        """The items of listing page `number`, counted from 1."""
+        return listed[(number - 1) * self.per_page : number * self.per_page]
+
     def listed_pages(self) -> list[PortalPage]:
         return [p for p in self.pages if p.listed and p.state == "live"]
 

@@ -60,7 +60,7 @@ class TrsSite(PortalSite):
             if index == 0:
                 return None  # there is no index_1.html in the 1-based dialect
         listed = self.listed_pages()
-        count = max(1, -(-len(listed) // self.per_page))
+        count = self.page_count(listed)
         if index >= count:
             return Reply(404, b"<html><body>404</body></html>", {"Content-Type": "text/html"})
         return self.html_reply(self.render_list(listed, index, count))
@@ -80,7 +80,7 @@ class TrsSite(PortalSite):
 </body></html>"""
 
     def render_list(self, listed: list[PortalPage], index: int, count: int) -> str:
-        chunk = listed[index * self.per_page : (index + 1) * self.per_page]
+        chunk = self.page_chunk(listed, index + 1)
         items = "\n".join(
             f'<li><span class="date">{p.published.isoformat()}</span>'
             f'<a href="./{self.detail_path(p)[len(self.column_path) :]}" target="_blank" '
