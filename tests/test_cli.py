@@ -172,7 +172,7 @@ def test_crawl_exits_1_when_a_source_fails_and_keeps_the_others(
         dead = s.getsockname()[1]
     (seeds / "dead.yaml").write_text(
         f"id: dead\nname: 关闭的网站\nstart_urls: [http://127.0.0.1:{dead}/col/col1/index.html]\n"
-        "delay: 0\n",
+        "delay: 0\nretries: 0\n",
         encoding="utf-8",
     )
     db = f"sqlite:///{tmp_path / 'archive.db'}"
