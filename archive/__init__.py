@@ -10,6 +10,7 @@ from archive.errors import (
     SchemaTooNew,
     UnknownDocument,
 )
+from archive.leases import LiveRun, SourceBusy
 from archive.records import (
     AttachmentFile,
     AttachmentRef,
@@ -33,12 +34,14 @@ __all__ = [
     "Capture",
     "DatabaseUnavailable",
     "HttpStateView",
+    "LiveRun",
     "Outcome",
     "PageMeta",
     "PageRecord",
     "RunCounts",
     "SchemaTooNew",
     "Sighting",
+    "SourceBusy",
     "SourceInfo",
     "UnknownDocument",
 ]

@@ -4,7 +4,8 @@ ArchiveError
  ├── DatabaseUnavailable   the database can't be opened or reached
  ├── SchemaTooNew          the database was migrated by a newer gongkai
  ├── UnknownDocument       no document has that id or URL
- └── BadQuery              a filter or time value can't be used
+ ├── BadQuery              a filter or time value can't be used
+ └── SourceBusy            another crawl holds the source (archive.leases)
 """
 
 from __future__ import annotations

@@ -222,6 +222,9 @@ class CrawlRun(Base):
     gone: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str | None] = mapped_column(Text)
+    # the claim on the source while running: "host:pid", renewed by heartbeats
+    holder: Mapped[str | None] = mapped_column(String(300))
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class RunProblem(Base):

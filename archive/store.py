@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, Select, func, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +20,7 @@ from archive.copies import move_on_gone
 from archive.db import create_archive_engine, ensure_schema
 from archive.errors import ArchiveError, DatabaseUnavailable
 from archive.indexing import index_pending, index_version
+from archive.leases import LEASE, LiveRun, SourceBusy, lapsed, this_holder
 from archive.models import (
     Attachment,
     CrawlRun,
@@ -123,6 +124,62 @@ class Archive:
             s.add(run)
             s.flush()
             return run.id
+
+    def claim_run(
+        self, source_id: str, *, holder: str | None = None, lease: dt.timedelta = LEASE
+    ) -> int:
+        """Open a run that holds the source, or raise SourceBusy while another crawl holds it.
+
+        Claims that lapsed (their holder died without closing its row) are closed as failed
+        first. The source row must exist (sync_sources).
+        """
+        holder = holder or this_holder()
+        now = utcnow()
+        with self.session() as s:
+            # Writing the source row first takes its lock (on SQLite, the database's), so two
+            # claims of one source are decided one after the other.
+            s.execute(update(Source).where(Source.id == source_id).values(updated_at=now))
+            running = s.execute(_claims(source_id)).scalars().all()
+            for row in running:
+                reason = _lapsed(row, now, lease)
+                if reason is None:
+                    raise SourceBusy(_live(row), now)
+                row.status, row.finished_at = "failed", now
+                row.message = f"the crawl process ended without finishing the run ({reason})"
+            run = CrawlRun(
+                source_id=source_id,
+                started_at=now,
+                status="running",
+                pages=0,
+                new_documents=0,
+                new_versions=0,
+                gone=0,
+                errors=0,
+                holder=holder,
+                heartbeat_at=now,
+            )
+            s.add(run)
+            s.flush()
+            return run.id
+
+    def heartbeat(self, run_id: int) -> bool:
+        """Renew a running crawl's claim; False when its row is no longer running."""
+        with self.session() as s:
+            result = s.execute(
+                update(CrawlRun)
+                .where(CrawlRun.id == run_id, CrawlRun.status == "running")
+                .values(heartbeat_at=utcnow())
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+    def live_run(self, source_id: str, *, lease: dt.timedelta = LEASE) -> LiveRun | None:
+        """The crawl that holds a source now, if any."""
+        now = utcnow()
+        with self._sessions() as s:
+            for row in s.execute(_claims(source_id)).scalars():
+                if _lapsed(row, now, lease) is None:
+                    return _live(row)
+        return None
 
     def add_problem(self, run_id: int, *, url: str | None, kind: str, message: str) -> None:
         """Record something that went wrong on a run."""
@@ -408,6 +465,33 @@ class Archive:
     def count_documents(self) -> int:
         with self._sessions() as s:
             return int(s.execute(select(func.count(Document.id))).scalar_one())
+
+
+def _claims(source_id: str) -> Select[tuple[CrawlRun]]:
+    """The source's running rows that claim it."""
+    return select(CrawlRun).where(
+        CrawlRun.source_id == source_id,
+        CrawlRun.status == "running",
+        CrawlRun.holder.is_not(None),
+    )
+
+
+def _lapsed(row: CrawlRun, now: dt.datetime, lease: dt.timedelta) -> str | None:
+    assert row.holder is not None
+    return lapsed(
+        row.holder, started_at=row.started_at, heartbeat_at=row.heartbeat_at, now=now, lease=lease
+    )
+
+
+def _live(row: CrawlRun) -> LiveRun:
+    assert row.holder is not None
+    return LiveRun(
+        run_id=row.id,
+        source_id=row.source_id,
+        holder=row.holder,
+        started_at=row.started_at,
+        heartbeat_at=row.heartbeat_at,
+    )
 
 
 def _text_index(record: PageRecord, text: str) -> TextIndex:

@@ -18,7 +18,7 @@ from scrapy.utils.log import configure_logging
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import install_reactor
 
-from archive import Archive, RunCounts
+from archive import Archive, RunCounts, SourceBusy
 from crawler.errors import CrawlerError
 from crawler.seeds import Seed
 from crawler.session import CrawlSession, RunSummary
@@ -168,7 +168,10 @@ async def _crawl_sources(
                     seed=seed, archive=archive, on_progress=progress, workers=workers
                 )
             except Exception as exc:  # a crawler that can't start is that source's failure
-                log.error("crawl failed to run source=%s: %s", seed.id, exc)
+                if isinstance(exc, SourceBusy):
+                    log.warning("crawl not started source=%s: %s", seed.id, exc)
+                else:
+                    log.error("crawl failed to run source=%s: %s", seed.id, exc)
                 summaries[seed.id] = RunSummary(
                     source_id=seed.id,
                     run_id=0,

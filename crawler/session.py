@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from archive import Archive, HttpStateView, RunCounts, SourceInfo
+from archive import Archive, ArchiveError, HttpStateView, RunCounts, SourceInfo
 from crawler.seeds import Seed
 
 log = logging.getLogger("gongkai.crawl")
@@ -79,10 +79,25 @@ class CrawlSession:
             [SourceInfo(id=seed.id, name=seed.name, cms=seed.cms, schedule=seed.schedule)]
         )
         self.archive.abandon_stale_runs(seed.id, older_than=dt.timedelta(seconds=seed.timeout))
-        self.run_id = self.archive.start_run(seed.id)
+        # raises SourceBusy while another crawl of this source runs (the scheduler's, say)
+        self.run_id = self.archive.claim_run(seed.id)
         self.http_states = self.archive.http_states(seed.id)
         self.known = self.archive.known_urls(seed.id)
         log.info("run started source=%s run=%d known=%d", seed.id, self.run_id, len(self.known))
+
+    def heartbeat(self) -> None:
+        """Renew the run's claim on its source; a failure is logged, never raised."""
+        try:
+            alive = self.archive.heartbeat(self.run_id)
+        except ArchiveError as exc:
+            log.warning("heartbeat failed source=%s run=%d: %s", self.source_id, self.run_id, exc)
+            return
+        if not alive:
+            log.warning(
+                "run %d of source=%s was closed by another process while running",
+                self.run_id,
+                self.source_id,
+            )
 
     def problem(self, *, url: str | None, kind: str, message: str) -> None:
         """Record a problem on the run (and count it)."""

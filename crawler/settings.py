@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from archive.leases import HEARTBEAT
+
 BOT_NAME = "gongkai"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -57,6 +59,8 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 GONGKAI_WORKERS = -1
 GONGKAI_INLINE_FIRST = 20
 GONGKAI_SIGHTING_BATCH = 200  # unchanged pages whose sightings are written together
+# seconds between renewals of a run's claim on its source (archive.leases)
+GONGKAI_HEARTBEAT = HEARTBEAT.total_seconds()
 
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 

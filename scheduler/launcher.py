@@ -130,9 +130,18 @@ class CrawlLauncher:
                 child.signal_group(signal.SIGKILL)
 
     def run(self, seed: Seed, *, scheduled_for: dt.datetime) -> RunOutcome | None:
-        """Run one crawl of a seed to its end; None if the launcher is closed.
+        """Run one crawl of a seed to its end; None if the launcher is closed or another
+        crawl of the source (a manual `gongkai crawl`) is running.
 
         A failed crawl is recorded and returned, not raised."""
+        busy = self.archive.live_run(seed.id)
+        if busy is not None:
+            log.info(
+                "run skipped source=%s reason=another crawl of it is running: %s",
+                seed.id,
+                busy.describe(dt.datetime.now(dt.UTC)),
+            )
+            return None
         before = last_run_id(self.archive, seed.id)
         seeds_file = self._write_seed(seed)
         stderr_path = self.workdir / f"{seed.id}.stderr"

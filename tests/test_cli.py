@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from crawler.portal import Portal
@@ -270,3 +271,40 @@ def test_interrupted_crawl_closes_its_runs_and_prints_the_summary(
     assert "not crawled: gongkai was told to stop" in out  # sources not yet started
     check = json.loads(run_gongkai("check", "--db", db, "--json").stdout)
     assert check["ok"], check["problems"]
+
+
+def test_a_second_crawl_of_a_running_source_is_refused(portal: Portal, tmp_path: Path) -> None:
+    """A manual crawl while another crawl (the scheduler's, say) runs the same source is
+    refused with exit 1 and names the running crawl; the first goes on undisturbed."""
+    import subprocess
+    import sys
+    import time
+
+    site = portal.sites["jinzhong-mzj"]
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "jinzhong-mzj.yaml").write_text(
+        yaml.safe_dump(portal.seed("jinzhong-mzj", delay=0.5), allow_unicode=True),
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'archive.db'}"
+    crawl = [sys.executable, "-m", "scheduler.cli.main", "crawl", "--seeds", str(seeds)]
+    first = subprocess.Popen(
+        [*crawl, "--db", db, "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while not site.requests:
+        assert time.monotonic() < deadline and first.poll() is None
+        time.sleep(0.1)
+    second = run_gongkai("crawl", "--seeds", str(seeds), "--db", db, "--quiet")
+    assert first.poll() is None, "the first crawl ended before the second was tried"
+    assert second.returncode == 1, second.stderr
+    said = " ".join(second.stdout.split())
+    assert "not crawled: another crawl of jinzhong-mzj is running: run 1 (pid " in said
+    assert f"pid {first.pid} on" in said
+    out, err = first.communicate(timeout=120)
+    assert "jinzhong-mzj" in out and "ok" in out
+    assert first.returncode == 0, err
+    runs = json.loads(run_gongkai("runs", "--db", db, "--json").stdout)
+    assert [(r["id"], r["status"]) for r in runs] == [(1, "ok")]
+    assert runs[0]["new_documents"] > 0

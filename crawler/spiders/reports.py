@@ -26,6 +26,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
+from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
 from archive import Archive
@@ -126,6 +127,7 @@ class ReportSpider(scrapy.Spider):
 
     name = "reports"
     session: CrawlSession
+    heartbeats: LoopingCall
     workers: WorkerPool | None = None
     allowed_domains: list[str]
     owns_archive = False
@@ -175,10 +177,14 @@ class ReportSpider(scrapy.Spider):
         spider.session = CrawlSession(seed, archive, on_progress=on_progress)
         spider.owns_archive = owns_archive
         spider.session.begin()
+        spider.heartbeats = LoopingCall(spider.session.heartbeat)
+        spider.heartbeats.start(settings.getfloat("GONGKAI_HEARTBEAT"), now=False)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
     def _closed(self, spider: scrapy.Spider, reason: str) -> None:
+        if self.heartbeats.running:
+            self.heartbeats.stop()
         self.session.finish(reason)
         if self.owns_archive:
             self.session.archive.close()

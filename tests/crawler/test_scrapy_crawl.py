@@ -3,7 +3,9 @@ archive as `gongkai crawl`, configured by GONGKAI_DB and GONGKAI_SEEDS."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +54,15 @@ def test_scrapy_crawl_needs_a_known_source(crawler: Crawler, tmp_path: Path) -> 
     assert crawler.rows(
         "SELECT count(*) AS n FROM sqlite_master WHERE name = 'crawl_runs'"
     ) == [] or (crawler.runs() == [])
+
+
+def test_a_crawl_renews_its_claim_while_it_runs(crawler: Crawler) -> None:
+    """The heartbeat is what keeps a long crawl's claim from lapsing (archive.leases)."""
+    crawler.seed("gx-mzt", delay=0.3)
+    result = scrapy_crawl(crawler, "-a", "source=gx-mzt", "-s", "GONGKAI_HEARTBEAT=0.2")
+    assert result.returncode == 0, result.stderr
+    (row,) = crawler.rows("SELECT started_at, heartbeat_at, holder FROM crawl_runs")
+    started, beat = (dt.datetime.fromisoformat(str(v)) for v in (row.started_at, row.heartbeat_at))
+    assert beat - started > dt.timedelta(seconds=1)  # renewed during a crawl of several seconds
+    host, _, pid = row.holder.rpartition(":")
+    assert host == socket.gethostname() and pid.isdigit()  # the crawl process held it
