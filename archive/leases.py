@@ -21,6 +21,7 @@ from archive.errors import ArchiveError
 # leaves room for a reactor stalled by a slow database write or a long extraction.
 HEARTBEAT = dt.timedelta(seconds=30)
 LEASE = dt.timedelta(minutes=2)
+SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,8 +37,7 @@ class LiveRun:
     def describe(self, now: dt.datetime) -> str:
         """'run 12 (pid 345 on host), started …, last heartbeat 10 s ago'."""
         host, _, pid = self.holder.rpartition(":")
-        started = self.started_at.astimezone(dt.timezone(dt.timedelta(hours=8)))
-        text = f"run {self.run_id} (pid {pid} on {host}), started {started:%Y-%m-%d %H:%M:%S}+08:00"
+        text = f"run {self.run_id} (pid {pid} on {host}), started {_shown(self.started_at)}"
         if self.heartbeat_at is not None:
             text += (
                 f", last heartbeat {max(0, int((now - self.heartbeat_at).total_seconds()))} s ago"
@@ -53,6 +53,11 @@ class SourceBusy(ArchiveError):
         super().__init__(
             f"not crawled: another crawl of {run.source_id} is running: {run.describe(now)}"
         )
+
+
+def _shown(at: dt.datetime) -> str:
+    """A time as the CLI shows times: Asia/Shanghai, with its offset."""
+    return f"{at.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}+08:00"
 
 
 def this_holder() -> str:
@@ -87,5 +92,5 @@ def lapsed(
         return f"its process ({holder}) is gone"
     last = heartbeat_at or started_at
     if now - last > lease:
-        return f"no heartbeat from {holder} since {last:%Y-%m-%d %H:%M:%S} UTC"
+        return f"no heartbeat from {holder} since {_shown(last)}"
     return None
