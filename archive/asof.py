@@ -3,7 +3,8 @@
 A document existed at T if it was first seen by T. Its version at T is the last one fetched
 at or before T; its status at T is that of its last gone/back event at or before T (live if
 none). Documents' metadata columns hold the latest values, so what a document said about
-itself at T (title, dates, 文号) is read from its version's stored metadata instead.
+itself at T (title, dates, 文号) is read from its version's stored metadata instead, or from
+a later metadata edit of that version made by T.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
-from archive.models import Document, Event, Version
+from archive.models import Document, Event, MetadataEdit, Version
 from archive.rows import AnyDocument, AnyVersion
 
 # Event kinds that are sightings of a live page, for "last seen" at T.
@@ -90,7 +91,22 @@ def last_seen_by(
     return out
 
 
-def meta_as_of(version: AnyVersion) -> dict[str, Any]:
-    """The document fields a version's stored metadata gives (None values omitted)."""
-    meta = version.meta or {}
+def meta_fields(meta: dict[str, Any] | None) -> dict[str, Any]:
+    """The document fields stored metadata gives (None values omitted)."""
+    meta = meta or {}
     return {k: meta[k] for k in _META_FIELDS if meta.get(k) is not None}
+
+
+def edited_meta_at(
+    s: Session, versions: dict[int, AnyVersion], at: dt.datetime
+) -> dict[int, dict[str, Any]]:
+    """Metadata that replaced what each document's version at T said, by T: the latest
+    metadata edit of that version (title, 发布日期 … changed, text not), per document."""
+    if not versions:
+        return {}
+    rows = s.execute(
+        select(MetadataEdit.document_id, MetadataEdit.version_n, MetadataEdit.meta)
+        .where(MetadataEdit.document_id.in_(list(versions)), MetadataEdit.at <= at)
+        .order_by(MetadataEdit.at, MetadataEdit.id)
+    ).all()
+    return {doc_id: meta for doc_id, n, meta in rows if versions[doc_id].n == n}

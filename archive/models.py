@@ -206,6 +206,26 @@ class Event(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
+class MetadataEdit(Base):
+    """A page's metadata (title, 发布日期, 文号 …) changed while its text did not.
+
+    Not a version (versions are text), but kept with the raw page that showed it, so that a
+    quietly backdated 发布日期 is on record, and `show --as-of` gives the value of its time.
+    """
+
+    __tablename__ = "metadata_edits"
+    __table_args__ = (Index("ix_metadata_edits_document_at", "document_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    version_n: Mapped[int] = mapped_column(Integer)  # the version whose text was unchanged
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)  # all fields as seen, like Version.meta
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)  # field -> [old, new]
+    raw_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+
+
 class CrawlRun(Base):
     """One crawl of one source."""
 

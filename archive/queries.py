@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session
 
 from archive import asof
 from archive.errors import BadQuery, UnknownDocument
-from archive.models import Attachment, CrawlRun, Document, Event, RunProblem, Version
+from archive.models import (
+    Attachment,
+    CrawlRun,
+    Document,
+    Event,
+    MetadataEdit,
+    RunProblem,
+    Version,
+)
 from archive.rows import (
     DOCUMENT_COLUMNS,
     VERSION_COLUMNS,
@@ -56,6 +64,8 @@ class DocumentHit:
     status: str
     last_seen: dt.datetime
     snippet: str | None = None
+    # with --as-of: metadata from an edit made after the version was fetched (see asof)
+    edited_meta: dict[str, Any] | None = None
 
 
 def _terms(f: DocumentFilter) -> list[str]:
@@ -177,6 +187,7 @@ def _query_as_of(
             break
     versions: dict[int, AnyVersion] = {doc.id: version for doc, version, _, _ in found}
     seen = asof.last_seen_by(s, [doc for doc, _, _, _ in found], versions, at)
+    edited = asof.edited_meta_at(s, versions, at)
     return [
         DocumentHit(
             document=doc,
@@ -184,6 +195,7 @@ def _query_as_of(
             status=state,
             last_seen=seen[doc.id],
             snippet=snippet(body, terms) if terms else None,
+            edited_meta=edited.get(doc.id),
         )
         for doc, version, state, body in found
     ]
@@ -249,7 +261,7 @@ def hit_json(
     out["last_seen"] = format_time(hit.last_seen)
     if hit.version is not None:
         v = hit.version
-        out.update(asof.meta_as_of(v))
+        out.update(asof.meta_fields(hit.edited_meta or v.meta))
         out["versions"] = v.n
         out["last_changed"] = format_time(v.fetched_at)
         out["version"] = version_json(v)
@@ -315,7 +327,7 @@ def version_as_of(s: Session, doc: Document, at: dt.datetime) -> Version | None:
 
 
 def history_json(s: Session, doc: Document) -> dict[str, Any]:
-    """Versions and events of a document, oldest first."""
+    """Versions, events and metadata edits of a document, oldest first."""
     versions = s.execute(
         select(Version.n, Version.fetched_at, Version.text_sha256)
         .where(Version.document_id == doc.id)
@@ -323,6 +335,11 @@ def history_json(s: Session, doc: Document) -> dict[str, Any]:
     ).all()
     events = s.execute(
         select(Event).where(Event.document_id == doc.id).order_by(Event.at, Event.id)
+    ).scalars()
+    edits = s.execute(
+        select(MetadataEdit)
+        .where(MetadataEdit.document_id == doc.id)
+        .order_by(MetadataEdit.at, MetadataEdit.id)
     ).scalars()
     return {
         "document": document_json(
@@ -340,6 +357,14 @@ def history_json(s: Session, doc: Document) -> dict[str, Any]:
                 **({"detail": e.detail} if e.detail else {}),
             }
             for e in events
+        ],
+        "metadata_edits": [
+            {
+                "at": format_time(m.at),
+                "version": m.version_n,
+                "changes": {k: {"old": old, "new": new} for k, (old, new) in m.changes.items()},
+            }
+            for m in edits
         ],
     }
 

@@ -27,6 +27,7 @@ from archive.models import (
     Document,
     Event,
     HttpState,
+    MetadataEdit,
     RunProblem,
     Source,
     Version,
@@ -288,9 +289,23 @@ class Archive:
                 )
                 s.add(doc)
                 s.flush()
-            raw_sha = put_blob(s, cap.raw, sha256=cap.raw_sha256) if changed else None
+            edits = {} if changed else _meta_edits(doc, record.meta)
+            keep_raw = changed or bool(edits)
+            raw_sha = put_blob(s, cap.raw, sha256=cap.raw_sha256) if keep_raw else None
             old_title = doc.title
             _apply_meta(doc, record.meta)
+            if edits:
+                s.add(
+                    MetadataEdit(
+                        document_id=doc.id,
+                        version_n=doc.version_count,
+                        at=cap.fetched_at,
+                        meta=record.meta.to_json(),
+                        changes=edits,
+                        raw_sha256=raw_sha,
+                        run_id=record.run_id,
+                    )
+                )
             doc.last_seen_at = max(doc.last_seen_at, cap.fetched_at)
             doc.status = "live"
             if was_gone:
@@ -534,21 +549,35 @@ def _sight(s: Session, sighting: Sighting) -> Outcome:
     return outcome
 
 
+# What a page says about itself; report_kind and report_year follow from the title.
+_EDITABLE = ("title", "published", "written", "doc_number", "index_number", "publisher")
+
+
 def _apply_meta(doc: Document, meta: PageMeta) -> None:
     """Carry the latest page metadata onto the document, keeping known values."""
-    for name in (
-        "title",
-        "published",
-        "written",
-        "doc_number",
-        "index_number",
-        "publisher",
-        "report_kind",
-        "report_year",
-    ):
+    for name in (*_EDITABLE, "report_kind", "report_year"):
         value = getattr(meta, name)
         if value is not None:
             setattr(doc, name, value)
+
+
+def _meta_edits(doc: Document, meta: PageMeta) -> dict[str, list[str | None]]:
+    """The fields a page now shows other values for than the document holds: field ->
+    [old, new]. A field the page no longer shows is not an edit (the value is kept)."""
+    edits: dict[str, list[str | None]] = {}
+    if not doc.version_count:
+        return edits
+    for name in _EDITABLE:
+        old, new = getattr(doc, name), getattr(meta, name)
+        if new is not None and old != new:
+            edits[name] = [_shown(old), _shown(new)]
+    return edits
+
+
+def _shown(value: object) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def _sync_attachments(s: Session, doc_id: int, record: PageRecord, at: dt.datetime) -> None:

@@ -149,7 +149,8 @@ def test_history_and_diff(crawled: tuple[Portal, str]) -> None:
     portal, db = crawled
     url = portal.page_url("jinzhong-mzj", "report")
     history = cli_json("history", url, "--db", db)
-    assert set(history) == {"document", "versions", "events"}
+    assert set(history) == {"document", "versions", "events", "metadata_edits"}
+    assert history["metadata_edits"] == []  # the edit changed the text: a version
     assert [e["kind"] for e in history["events"]] == ["first_seen", "changed"]
     diff = cli_json("diff", url, "--db", db)
     assert [(c["op"], c["old"], c["new"]) for c in diff["changes"]] == [("replace", "13部", "15部")]

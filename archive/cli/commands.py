@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from archive.asof import last_seen_by, status_of
+from archive.asof import edited_meta_at, last_seen_by, status_of
 from archive.cli.options import (
     common_options,
     date_arg,
@@ -202,6 +202,7 @@ def show_command(db: str, seeds: str, doc: str, as_of: str | None, as_json: bool
                 version=version,
                 status=status_of(s, document, at),
                 last_seen=last_seen_by(s, [document], {document.id: version}, at)[document.id],
+                edited_meta=edited_meta_at(s, {document.id: version}, at).get(document.id),
             )
         else:
             hit = DocumentHit(
@@ -258,10 +259,18 @@ def history_command(db: str, seeds: str, doc: str, as_json: bool) -> None:
     console.print(f"{d['title'] or d['url']} [{d['status']}]", style="bold")
     for v in out["versions"]:
         console.print(f"  version {v['n']}  {v['fetched_at']}  {v['sha256'][:12]}")
+    lines = []  # events and metadata edits, in time order (times share one offset)
     for e in out["events"]:
         detail = f"  ({e['detail']})" if e.get("detail") else ""
         version = f" v{e['version']}" if e["version"] else ""
-        console.print(f"  {e['at']}  {e['kind']}{version}{detail}")
+        lines.append((e["at"], f"  {e['at']}  {e['kind']}{version}{detail}"))
+    for m in out["metadata_edits"]:
+        what = "; ".join(f"{k} {c['old']} → {c['new']}" for k, c in m["changes"].items())
+        lines.append(
+            (m["at"], f"  {m['at']}  metadata edited, text unchanged (v{m['version']}): {what}")
+        )
+    for _, line in sorted(lines, key=lambda pair: pair[0]):
+        console.print(line)
 
 
 @click.command("diff")
