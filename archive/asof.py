@@ -109,4 +109,5 @@ def edited_meta_at(
         .where(MetadataEdit.document_id.in_(list(versions)), MetadataEdit.at <= at)
         .order_by(MetadataEdit.at, MetadataEdit.id)
     ).all()
+    # oldest first, so each document keeps its latest edit
     return {doc_id: meta for doc_id, n, meta in rows if versions[doc_id].n == n}

@@ -44,6 +44,15 @@ class LiveRun:
             )
         return text
 
+    def lapsed(self, now: dt.datetime, lease: dt.timedelta = LEASE) -> str | None:
+        """Why the claim no longer holds, or None while it does."""
+        if _process_gone(self.holder):
+            return f"its process ({self.holder}) is gone"
+        last = self.heartbeat_at or self.started_at
+        if now - last > lease:
+            return f"no heartbeat from {self.holder} since {_shown(last)}"
+        return None
+
 
 class SourceBusy(ArchiveError):
     """Another crawl of the source holds it; carries that crawl's claim."""
@@ -77,20 +86,3 @@ def _process_gone(holder: str) -> bool:
     except PermissionError:  # it exists, under another user
         return False
     return False
-
-
-def lapsed(
-    holder: str,
-    *,
-    started_at: dt.datetime,
-    heartbeat_at: dt.datetime | None,
-    now: dt.datetime,
-    lease: dt.timedelta = LEASE,
-) -> str | None:
-    """Why a claim no longer holds, or None while it does."""
-    if _process_gone(holder):
-        return f"its process ({holder}) is gone"
-    last = heartbeat_at or started_at
-    if now - last > lease:
-        return f"no heartbeat from {holder} since {_shown(last)}"
-    return None

@@ -20,7 +20,7 @@ from archive.copies import move_on_gone
 from archive.db import create_archive_engine, ensure_schema
 from archive.errors import ArchiveError, DatabaseUnavailable
 from archive.indexing import index_pending, index_version
-from archive.leases import LEASE, LiveRun, SourceBusy, lapsed, this_holder
+from archive.leases import LEASE, LiveRun, SourceBusy, this_holder
 from archive.models import (
     Attachment,
     CrawlRun,
@@ -112,16 +112,7 @@ class Archive:
     def start_run(self, source_id: str, *, at: dt.datetime | None = None) -> int:
         """Open a run row for a source; returns its id."""
         with self.session() as s:
-            run = CrawlRun(
-                source_id=source_id,
-                started_at=at or utcnow(),
-                status="running",
-                pages=0,
-                new_documents=0,
-                new_versions=0,
-                gone=0,
-                errors=0,
-            )
+            run = _new_run(source_id, at=at or utcnow())
             s.add(run)
             s.flush()
             return run.id
@@ -142,23 +133,13 @@ class Archive:
             s.execute(update(Source).where(Source.id == source_id).values(updated_at=now))
             running = s.execute(_claims(source_id)).scalars().all()
             for row in running:
-                reason = _lapsed(row, now, lease)
+                live = _live(row)
+                reason = live.lapsed(now, lease)
                 if reason is None:
-                    raise SourceBusy(_live(row), now)
+                    raise SourceBusy(live, now)
                 row.status, row.finished_at = "failed", now
                 row.message = f"the crawl process ended without finishing the run ({reason})"
-            run = CrawlRun(
-                source_id=source_id,
-                started_at=now,
-                status="running",
-                pages=0,
-                new_documents=0,
-                new_versions=0,
-                gone=0,
-                errors=0,
-                holder=holder,
-                heartbeat_at=now,
-            )
+            run = _new_run(source_id, at=now, holder=holder)
             s.add(run)
             s.flush()
             return run.id
@@ -178,8 +159,9 @@ class Archive:
         now = utcnow()
         with self._sessions() as s:
             for row in s.execute(_claims(source_id)).scalars():
-                if _lapsed(row, now, lease) is None:
-                    return _live(row)
+                live = _live(row)
+                if live.lapsed(now, lease) is None:
+                    return live
         return None
 
     def add_problem(self, run_id: int, *, url: str | None, kind: str, message: str) -> None:
@@ -491,10 +473,19 @@ def _claims(source_id: str) -> Select[tuple[CrawlRun]]:
     )
 
 
-def _lapsed(row: CrawlRun, now: dt.datetime, lease: dt.timedelta) -> str | None:
-    assert row.holder is not None
-    return lapsed(
-        row.holder, started_at=row.started_at, heartbeat_at=row.heartbeat_at, now=now, lease=lease
+def _new_run(source_id: str, *, at: dt.datetime, holder: str | None = None) -> CrawlRun:
+    """A run row as a crawl opens it; with a holder, it claims the source (archive.leases)."""
+    return CrawlRun(
+        source_id=source_id,
+        started_at=at,
+        status="running",
+        pages=0,
+        new_documents=0,
+        new_versions=0,
+        gone=0,
+        errors=0,
+        holder=holder,
+        heartbeat_at=at if holder else None,
     )
 
 
@@ -565,8 +556,6 @@ def _meta_edits(doc: Document, meta: PageMeta) -> dict[str, list[str | None]]:
     """The fields a page now shows other values for than the document holds: field ->
     [old, new]. A field the page no longer shows is not an edit (the value is kept)."""
     edits: dict[str, list[str | None]] = {}
-    if not doc.version_count:
-        return edits
     for name in _EDITABLE:
         old, new = getattr(doc, name), getattr(meta, name)
         if new is not None and old != new:
