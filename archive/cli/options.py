@@ -81,5 +81,14 @@ def positive_int(value: int | None, option: str) -> int | None:
 
 
 def stdout_console() -> Console:
-    """Rich output on stdout; wide when piped, so tables aren't cut at 80 columns."""
-    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
+    """Rich output on stdout; wide when piped, so tables aren't cut at 80 columns.
+
+    Markup is off: titles, texts and run messages come from government sites, and rich would
+    eat their brackets ("[live]", 兰民字[2024]) or stop at a stray "[/".
+    """
+    return Console(
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+        width=None if sys.stdout.isatty() else 120,
+    )
