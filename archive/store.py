@@ -459,6 +459,12 @@ class Archive:
         with self._sessions() as s:
             return get_blob(s, sha256)
 
+    def metadata_edits_in(self, run_id: int) -> int:
+        """How many metadata edits (text unchanged) a run archived."""
+        with self._sessions() as s:
+            query = select(func.count(MetadataEdit.id)).where(MetadataEdit.run_id == run_id)
+            return int(s.execute(query).scalar_one())
+
     def count_documents(self) -> int:
         with self._sessions() as s:
             return int(s.execute(select(func.count(Document.id))).scalar_one())

@@ -24,6 +24,7 @@ class Tallies:
     same_bytes: int = 0
     extracted: int = 0
     attachments: int = 0
+    metadata_edits: int = 0  # pages whose title, 发布日期 … changed but not their text
 
     @property
     def unchanged(self) -> int:
@@ -130,6 +131,8 @@ class CrawlSession:
             how += [f"{t.same_bytes} same bytes"] if t.same_bytes else []
             parts.append(f"{t.unchanged} unchanged ({', '.join(how)})")
         parts.append(f"{t.extracted} extracted")
+        if t.metadata_edits:
+            parts.append(f"{t.metadata_edits} metadata edited (text unchanged)")
         if t.attachments:
             parts.append(f"{t.attachments} attachments")
         if c.errors:
@@ -144,6 +147,8 @@ class CrawlSession:
             return self.summary
         if reason and reason not in ("finished", "blocked") and not self.failed:
             self.failed = f"crawl stopped early: {reason}"
+        if self.tallies.extracted:  # the workers wrote the edits; count them once, here
+            self.tallies.metadata_edits = self.archive.metadata_edits_in(self.run_id)
         status, message = self.verdict()
         self.archive.finish_run(self.run_id, status=status, counts=self.counts, message=message)
         self.summary = RunSummary(

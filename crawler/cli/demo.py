@@ -3,6 +3,7 @@ crawl again, and show what the archive now knows. Only loopback traffic."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -20,6 +21,8 @@ MARKER = ".gongkai-demo"
 # The quiet edit and the withdrawal the demo makes between its two crawls.
 EDIT = ("lanzhou-mzj", "report", "等法律法规46次", "等法律法规48次")
 WITHDRAW = ("luohu-mzj", "notice-6")
+# ... and a report backdated, its text untouched: a metadata edit, not a version
+REDATE = ("luohu-mzj", "report", dt.date(2024, 12, 31))
 
 
 DEMO_FILES = ("archive.db", "archive.db-wal", "archive.db-shm", "archive.db.migrate-lock")
@@ -70,12 +73,16 @@ def demo_command(folder: Path) -> None:
         progress = ProgressPrinter()
         workers = WorkerPool.from_settings(settings)  # one pool for both crawls
 
+        redated_url = portal.page_url(REDATE[0], REDATE[1])
+        redated_from = portal.page(REDATE[0], REDATE[1]).published
+
         async def both_crawls() -> tuple[list[RunSummary], list[RunSummary]]:
             first = await crawl_sources(
                 seeds, archive=archive, settings=settings, progress=progress, workers=workers
             )
             portal.edit(*EDIT)
             portal.withdraw(*WITHDRAW)
+            portal.redate(*REDATE)
             second = await crawl_sources(
                 seeds, archive=archive, settings=settings, progress=progress, workers=workers
             )
@@ -91,7 +98,8 @@ def demo_command(folder: Path) -> None:
     print_summary(first, console)
     console.print(
         f"Then the portal changed: a figure in {EDIT[0]}'s report was edited "
-        f"({EDIT[2]} → {EDIT[3]}), and {WITHDRAW[0]}/{WITHDRAW[1]} was withdrawn."
+        f"({EDIT[2]} → {EDIT[3]}), {WITHDRAW[0]}/{WITHDRAW[1]} was withdrawn, and "
+        f"{REDATE[0]}'s report was backdated ({redated_from} → {REDATE[2]}), its text untouched."
     )
     console.rule("second crawl")
     print_summary(second, console)
@@ -109,6 +117,7 @@ def demo_command(folder: Path) -> None:
             console.print(f"  {d.id:>3}  {d.published}  {d.report_kind} {d.report_year}  {d.title}")
         edited = changed[0].id if changed else 1
         gone_id = gone[0].id if gone else 1
+        backdated_id = next((d.id for d in docs if d.url == redated_url), 1)
     db = f"--db {db_url}"
     console.rule("try")
     for line in (
@@ -117,6 +126,7 @@ def demo_command(folder: Path) -> None:
         f"gongkai history {db} {edited}",
         f"gongkai diff {db} {edited}",
         f"gongkai history {db} {gone_id}",
+        f"gongkai history {db} {backdated_id}",
         f"gongkai query {db} --status gone --json",
         f"gongkai runs {db}",
     ):

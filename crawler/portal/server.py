@@ -321,6 +321,11 @@ class Portal:
                 raise ValueError(f"{site}/{key} does not contain {old!r}")
             page.paragraphs = joined.replace(old, new, 1).split("\n")
 
+    def redate(self, site: str, key: str, published: dt.date) -> None:
+        """Change a page's 发布日期 and nothing else (a quiet backdating)."""
+        with self.lock:
+            self.page(site, key).published = published
+
     def withdraw(
         self, site: str, key: str, how: str = "404", *, message: str | None = None
     ) -> None:

@@ -33,3 +33,6 @@ def test_a_backdated_report_is_on_record(crawler: Crawler, portal: Portal) -> No
     assert then["published"] == old and then["version"]["n"] == 1
     text = run_gongkai("history", url, "--db", crawler.db)
     assert f"metadata edited, text unchanged (v1): published {old} → 2024-01-15" in text.stdout
+    assert f"{report.title} [live]" in text.stdout  # site text is printed as is, not as markup
+    runs = crawler.runs("luohu-mzj")
+    assert "1 metadata edited (text unchanged)" in runs[-1]["message"]
